@@ -1,0 +1,100 @@
+// Row types that parsers emit and db/ stores. Plain values: a parser fills
+// one, hands it to a RowSink by const reference, and may reuse it afterwards.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+
+namespace pm {
+
+// A column value that is usually numeric but keeps invalid text verbatim
+// (stored as TEXT, and the column name listed in the row's `invalid`).
+using Value = std::variant<std::monostate, int64_t, std::string>;
+
+enum class Level { none, verbose, info, warning, error, critical };
+const char* to_string(Level level);  // "", "verbose", "info", ...
+
+// Bits for EventRow::flags, documented in db/schema.sql (events.flags).
+namespace event_flags {
+inline constexpr uint32_t zone_unknown = 1;       // local time, zone unknown: UTC assumed
+inline constexpr uint32_t local_ambiguous = 2;    // local time fell in a DST fall-back hour
+inline constexpr uint32_t local_nonexistent = 4;  // local time fell in a DST spring-forward gap
+inline constexpr uint32_t invalid_value = 8;      // some field kept verbatim but flagged invalid
+inline constexpr uint32_t out_of_order = 16;      // time earlier than the previous row's
+}  // namespace event_flags
+
+// One row of the unified timeline (table `events`).
+struct EventRow {
+  std::optional<int64_t> time_us;  // UTC microseconds since 1970-01-01; empty = untimed
+  std::string host;                // host named by this row's content; empty = the source's host
+  std::string event_code;          // format-specific code (firewall action, event id, ...)
+  Level level = Level::info;
+  std::string message;             // one-line human text
+  int64_t location = 0;            // 1-based line number or record id
+  int64_t offset = -1;             // byte offset of the unit in the source file
+  uint32_t flags = 0;              // event_flags bits
+};
+
+// Detail of one pfirewall.log data line (table `firewall_log`).
+struct FirewallLogRow {
+  std::string local_time;  // "YYYY-MM-DD HH:MM:SS" as written
+  std::string action, protocol, src_ip, dst_ip;
+  Value src_port, dst_port, size;
+  std::string tcpflags;
+  Value tcpsyn, tcpack, tcpwin, icmptype, icmpcode;
+  std::string info, path;
+  Value pid;
+  std::optional<int64_t> lost_events;  // INFO-EVENTS-LOST count
+  std::string invalid;                 // comma-separated names of flagged columns
+};
+
+// One firewall profile's settings (table `firewall_profiles`).
+struct FirewallProfileRow {
+  std::string profile;          // Domain, Private, Public
+  std::string state;            // on, off, not configured (lower case)
+  std::string inbound_policy;   // e.g. BlockInbound / Block / NotConfigured, as written
+  std::string outbound_policy;
+  std::string log_allowed;      // enabled, disabled, not configured
+  std::string log_dropped;      // enabled, disabled, not configured
+  std::string log_file;         // as written, environment variables kept
+  Value log_max_size_kb;
+  std::string origin;           // "netsh" or "powershell"
+  int64_t location = 0;         // line of the profile's first line
+};
+
+// One firewall rule (table `firewall_rules`).
+struct FirewallRuleRow {
+  std::string rule_id;      // PowerShell Name (GUID or id); empty for netsh
+  std::string name;         // netsh Rule Name / PowerShell DisplayName
+  std::string description;
+  std::string enabled;      // yes, no
+  std::string direction;    // in, out
+  std::string profiles;     // as written, e.g. Domain,Private,Public or Any
+  std::string grouping;     // group name or resource id (@FirewallAPI.dll,-28502)
+  std::string local_ip, remote_ip, protocol, local_port, remote_port;
+  std::string edge_traversal, program, service, interface_types, security, rule_source;
+  std::string action;       // allow, block, bypass
+  std::string origin;       // "netsh" or "powershell"
+  int64_t location = 0;     // line of the rule's first line
+};
+
+// A fact about a host (tables `host_facts`, `hosts`). fact is one of:
+// host_name, domain, fqdn, os_name, os_version, time_zone, ip_address,
+// boot_time, system_manufacturer, system_model, dns_suffix, mac_address.
+struct HostFactRow {
+  std::string fact;
+  std::string value;
+  int64_t location = 0;
+};
+
+// A unit of input that could not be stored (table `rejected`).
+struct RejectedRow {
+  int64_t location = 0;  // line number or record number
+  int64_t offset = -1;   // byte offset in the source file
+  std::string reason;    // what was wrong, for a person
+  std::string raw;       // the text (first 4 KiB)
+};
+
+}  // namespace pm
