@@ -1,5 +1,7 @@
 #include "db/case_db.h"
 
+#include <cctype>
+
 #include "parsers/core/net_util.h"
 
 namespace pm::db {
@@ -169,7 +171,9 @@ Status CaseDb::add_alias(int64_t host_id, std::string_view alias, std::string_vi
       dom->bind(1, alias.substr(dot + 1));
       dom->bind(2, host_id);
       if (Status s = dom->run(); !s) return s;
-      return add_alias(host_id, alias.substr(0, dot), "netbios", source_id);
+      std::string netbios(alias.substr(0, dot));  // NetBIOS names are conventionally upper case
+      for (char& c : netbios) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      return add_alias(host_id, netbios, "netbios", source_id);
     }
   }
   return Status::ok();

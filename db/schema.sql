@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS host_aliases (
 
 -- Facts about hosts, one row per statement, with who said so.
 CREATE TABLE IF NOT EXISTS host_facts (
-  host_id INTEGER NOT NULL REFERENCES hosts(host_id),
+  host_id INTEGER REFERENCES hosts(host_id), -- NULL when the source named no host
   source_id INTEGER NOT NULL REFERENCES sources(source_id),
   location INTEGER,   -- line in the source
   fact TEXT NOT NULL, -- host_name, domain, fqdn, os_name, os_version, time_zone, ip_address, boot_time, ...

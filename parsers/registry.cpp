@@ -1,14 +1,25 @@
 #include "parsers/registry.h"
 
+#include "parsers/firewall/netsh_profiles_parser.h"
+#include "parsers/firewall/netsh_rules_parser.h"
 #include "parsers/firewall/pfirewall_parser.h"
+#include "parsers/firewall/ps_firewall_parsers.h"
+#include "parsers/hostinfo/ipconfig_parser.h"
+#include "parsers/hostinfo/systeminfo_parser.h"
 
 namespace pm {
 
 const std::vector<const Parser*>& all_parsers() {
   // The one list. Add a parser here (and nowhere else) to make ingest use it.
+  static const SysteminfoParser systeminfo;
+  static const IpconfigParser ipconfig;
   static const PfirewallParser pfirewall;
+  static const NetshProfilesParser netsh_profiles;
+  static const NetshRulesParser netsh_rules;
+  static const PsFirewallProfileParser ps_profiles;
+  static const PsFirewallRuleParser ps_rules;
   static const std::vector<const Parser*> list = {
-      &pfirewall,
+      &systeminfo, &ipconfig, &pfirewall, &netsh_profiles, &netsh_rules, &ps_profiles, &ps_rules,
   };
   return list;
 }
@@ -21,7 +32,6 @@ const Parser* find_parser(std::string_view name) {
 
 SniffDecision sniff_all(const Head& head) {
   SniffDecision best;
-  std::string best_miss;
   for (const Parser* p : all_parsers()) {
     SniffResult r = p->sniff(head);
     if (r.score > best.result.score) {
@@ -31,9 +41,12 @@ SniffDecision sniff_all(const Head& head) {
   }
   if (best.result.score < kSniffThreshold) {
     std::string why = head.encoding.encoding == Encoding::binary ? "binary content" : "text";
+    std::string closest = best.parser && best.result.score > 0
+                              ? " (closest: " + std::string(best.parser->name()) + " " +
+                                    std::to_string(best.result.score) + ", " + best.result.reason + ")"
+                              : "";
     best.parser = nullptr;
-    best.result.reason = "no parser recognises this " + why +
-                         (best.result.score > 0 ? " (closest: " + best.result.reason + ")" : "");
+    best.result.reason = "no parser recognises this " + why + closest;
     best.result.score = 0;
   }
   return best;

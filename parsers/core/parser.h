@@ -54,6 +54,9 @@ class Parser {
   virtual std::string_view name() const = 0;         // stored in sources.format
   virtual std::string_view description() const = 0;  // one line for `formats` listings
   virtual Phase phase() const { return Phase::evidence; }
+  // True when the format writes wall-clock local times (converted with the
+  // source's zone); false for UTC-native or untimed formats.
+  virtual bool local_times() const { return false; }
   virtual SniffResult sniff(const Head& head) const = 0;
   virtual Result<ParseCounts> parse(const SourceRef& source, RowSink& sink) const = 0;
 };

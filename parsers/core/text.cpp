@@ -281,6 +281,8 @@ bool LineReader::next(Line& line) {
     } else if (end_ - begin_ > max_raw) {
       stop = begin_ + max_raw;
       truncated = true;
+      // Do not cut a UTF-8 character in half (at most 3 continuation bytes).
+      for (int k = 0; k < 3 && !wide && (static_cast<unsigned char>(raw_[stop]) & 0xC0) == 0x80; ++k) --stop;
     } else {
       size_t scanned = (end_ - begin_) & ~(unit - 1);  // no newline in these bytes
       if (eof_ || !fill()) {
@@ -296,7 +298,9 @@ bool LineReader::next(Line& line) {
     line.offset = static_cast<int64_t>(consumed_);
     line.truncated = truncated;
     std::string_view raw(raw_.data() + begin_, stop - begin_);
-    if (!wide && (is_ascii(raw) || valid_utf8_prefix(raw, false)) && guess_.encoding != Encoding::windows1252) {
+    // Valid UTF-8 lines stay UTF-8 even when the file as a whole is not
+    // (Windows-1252 lines inside a UTF-8 file); other lines are decoded.
+    if (!wide && (is_ascii(raw) || valid_utf8_prefix(raw, false))) {
       if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
       line.text = raw;
     } else {

@@ -1,6 +1,8 @@
 #include "parsers/firewall/pfirewall_parser.h"
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -66,11 +68,22 @@ void add_invalid(FirewallLogRow& row, std::string_view column) {
   row.invalid.append(column);
 }
 
-// '-' -> NULL, integer -> number, anything else kept as text and flagged.
+// Largest valid value of a numeric column (ports and windows are 16-bit,
+// ICMP type/code 8-bit, sequence numbers and pids 32-bit).
+int64_t max_value(Col col) {
+  switch (col) {
+    case Col::src_port: case Col::dst_port: case Col::tcpwin: return 65535;
+    case Col::icmptype: case Col::icmpcode: return 255;
+    case Col::tcpsyn: case Col::tcpack: case Col::pid: return 4294967295;
+    default: return INT64_MAX;
+  }
+}
+
+// '-' -> NULL, integer in range -> number, anything else kept as text and flagged.
 void set_number(Value& v, std::string_view token, FirewallLogRow& row, Col col) {
   if (token == "-") {
     v = std::monostate{};
-  } else if (auto n = parse_int(token); n && *n >= 0) {
+  } else if (auto n = parse_int(token); n && *n >= 0 && *n <= max_value(col)) {
     v = *n;
   } else {
     v = std::string(token);
@@ -97,6 +110,12 @@ void append_endpoint(std::string& m, const std::string& ip, const Value& port) {
   }
 }
 
+// Appends label and value unless the value is NULL (invalid text is shown as written).
+void append_value(std::string& m, std::string_view label, const Value& v) {
+  if (auto* n = std::get_if<int64_t>(&v)) m.append(label).append(std::to_string(*n));
+  else if (auto* s = std::get_if<std::string>(&v)) m.append(label).append(*s);
+}
+
 std::string make_message(const FirewallLogRow& r) {
   if (r.lost_events) return "INFO-EVENTS-LOST: " + std::to_string(*r.lost_events) + " events were not written to the log";
   std::string m;
@@ -107,10 +126,10 @@ std::string make_message(const FirewallLogRow& r) {
   m.append(" -> ");
   append_endpoint(m, r.dst_ip, r.dst_port);
   if (!r.path.empty()) m.append(" ").append(r.path);
-  if (auto* t = std::get_if<int64_t>(&r.icmptype)) m.append(" icmp-type ").append(std::to_string(*t));
-  if (auto* c = std::get_if<int64_t>(&r.icmpcode)) m.append(" code ").append(std::to_string(*c));
+  append_value(m, " icmp-type ", r.icmptype);
+  append_value(m, " code ", r.icmpcode);
   if (!r.tcpflags.empty()) m.append(" flags ").append(r.tcpflags);
-  if (auto* p = std::get_if<int64_t>(&r.pid)) m.append(" pid ").append(std::to_string(*p));
+  append_value(m, " pid ", r.pid);
   if (!r.info.empty()) m.append(" info ").append(r.info);
   return m;
 }
@@ -132,7 +151,8 @@ SniffResult PfirewallParser::sniff(const Head& head) const {
     std::string_view line = t.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
     pos = nl == std::string_view::npos ? t.size() : nl + 1;
     if (nl == std::string_view::npos && pos >= t.size() && head.file_size > head.raw.size()) break;  // cut line
-    if (line.empty() || line == "\r") continue;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);  // CRLF: "\r" is no field
+    if (line.empty()) continue;
     ++lines;
     size_t n = split(line, tok);
     if ((n == 17 || n == 18) && parse_date_time_seconds(tok[0], tok[1]) && is_action(tok[2])) ++rows;
@@ -149,6 +169,7 @@ Result<ParseCounts> PfirewallParser::parse(const SourceRef& source, RowSink& sin
   ParseCounts counts;
   std::vector<Col> columns;  // from #Fields; empty until seen
   int64_t fields_line = 0;
+  bool fields_usable = true;  // the #Fields names date, time and action
   bool time_is_utc = false;
   int64_t previous_us = INT64_MIN;
   std::array<std::string_view, 24> tok{};
@@ -172,6 +193,8 @@ Result<ParseCounts> PfirewallParser::parse(const SourceRef& source, RowSink& sin
         columns.clear();
         for (size_t i = 0; i < n && i < names.size(); ++i) columns.push_back(col_from_name(names[i]));
         fields_line = line.number;
+        auto has = [&](Col c) { return std::find(columns.begin(), columns.end(), c) != columns.end(); };
+        fields_usable = has(Col::date) && has(Col::time) && has(Col::action);
       } else if (text.rfind("#Time Format:", 0) == 0) {
         time_is_utc = text.find("UTC") != std::string_view::npos;
       }
@@ -186,17 +209,22 @@ Result<ParseCounts> PfirewallParser::parse(const SourceRef& source, RowSink& sin
       continue;
     }
     size_t n = split(text, tok);
+    auto fields = [&] { return n > tok.size() ? "more than " + std::to_string(tok.size()) : std::to_string(n); };
     const std::vector<Col>* cols = &columns;
     std::vector<Col> guessed;
     if (columns.empty()) {  // no #Fields yet: accept the two standard layouts
       if (n != 17 && n != 18) {
-        reject("found " + std::to_string(n) + " fields before any #Fields header; expected 17 or 18");
+        reject("found " + fields() + " fields before any #Fields header; expected 17 or 18");
         continue;
       }
       guessed = default_columns(n);
       cols = &guessed;
+    } else if (!fields_usable) {
+      reject("the #Fields at line " + std::to_string(fields_line) +
+             " has no date, time or action column: not a Windows Firewall log layout");
+      continue;
     } else if (n != columns.size()) {
-      reject("found " + std::to_string(n > tok.size() ? n - 1 : n) + "+ fields, expected " +
+      reject("found " + fields() + " fields, expected " +
              std::to_string(columns.size()) + " (from #Fields at line " + std::to_string(fields_line) + ")");
       continue;
     }

@@ -15,6 +15,7 @@ class PfirewallParser final : public Parser {
   std::string_view description() const override {
     return "Windows Firewall log (pfirewall.log, W3C extended)";
   }
+  bool local_times() const override { return true; }
   SniffResult sniff(const Head& head) const override;
   Result<ParseCounts> parse(const SourceRef& source, RowSink& sink) const override;
 };

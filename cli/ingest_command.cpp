@@ -1,0 +1,125 @@
+// `pushmortem ingest PATH... --case FILE [--host NAME] [--tz ZONE]`
+// Ingests files, folders and archives into a case; prints a per-source
+// summary, the first rejected lines of each source (file:line: reason), and
+// progress on stderr when it is a terminal.
+#include <chrono>
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/platform.h"
+#include "db/ingest.h"
+
+namespace pm::cli {
+namespace {
+
+struct IngestArgs {
+  std::vector<std::string> paths;
+  std::string case_file, host, tz;
+  int threads = 0;
+  bool quiet = false;
+  uint64_t max_total_mb = 16384;
+  int max_depth = 4;
+};
+
+void print_rejections(db::CaseDb& c, int64_t source_id, const std::string& path, int64_t total) {
+  auto st = c.db().prepare("SELECT location, reason FROM rejected WHERE source_id = ? ORDER BY location LIMIT 5");
+  if (!st) return;
+  st->bind(1, source_id);
+  for (auto r = st->step(); r && r.value(); r = st->step())
+    std::fprintf(stderr, "  %s:%lld: rejected: %.*s\n", path.c_str(), static_cast<long long>(st->column_int(0)),
+                 static_cast<int>(st->column_text(1).size()), st->column_text(1).data());
+  if (total > 5)
+    std::fprintf(stderr, "  ... %lld more; see: pushmortem query --case CASE \"SELECT * FROM rejected WHERE source_id = %lld\"\n",
+                 static_cast<long long>(total - 5), static_cast<long long>(source_id));
+}
+
+int run_ingest(const IngestArgs& a) {
+  const std::atomic<bool>& cancel = install_interrupt_handler();
+  auto c = db::CaseDb::open_for_write(a.case_file);
+  if (!c) {
+    std::fprintf(stderr, "pushmortem ingest: %s\n", c.status().message().c_str());
+    return exit_code_for(c.status());
+  }
+  db::IngestOptions opt;
+  for (const auto& p : a.paths) opt.paths.emplace_back(p);
+  opt.host = a.host;
+  opt.tz = a.tz;
+  opt.parse_threads = a.threads;
+  opt.cancel = &cancel;
+  opt.limits.max_total_bytes = a.max_total_mb << 20;
+  opt.limits.max_depth = a.max_depth;
+  const bool show_progress = !a.quiet && stderr_is_terminal();
+  auto last = std::chrono::steady_clock::now();
+  bool drew = false;
+  auto progress = [&](const db::IngestProgress& p) {
+    if (!show_progress) return;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last < std::chrono::milliseconds(100)) return;
+    last = now;
+    double pct = p.bytes_total ? 100.0 * static_cast<double>(p.bytes_done) / static_cast<double>(p.bytes_total) : 0;
+    std::string cur = p.current.size() > 50 ? "..." + p.current.substr(p.current.size() - 47) : p.current;
+    std::fprintf(stderr, "\r\033[K[%zu/%zu files %3.0f%%] %s", p.files_done, p.files_total, pct, cur.c_str());
+    drew = true;
+  };
+  auto report = db::ingest(c.value(), opt, progress);
+  if (drew) std::fprintf(stderr, "\r\033[K");
+  if (!report) {
+    std::fprintf(stderr, "pushmortem ingest: %s\n", report.status().message().c_str());
+    return exit_code_for(report.status());
+  }
+  const db::IngestReport& r = report.value();
+  if (!a.quiet) {
+    for (const auto& s : r.sources) {
+      std::string what;
+      if (s.status == "ingested") {
+        what = fmt::format("{} {}s: {} stored, {} rejected, {} header", s.counts.units_read, s.counts.unit,
+                           s.counts.rows_stored, s.counts.rows_rejected, s.counts.header_units);
+        if (!s.host.empty()) what += "; host " + s.host;
+        if (s.zone_assumed) what += "; time zone unknown, UTC assumed";
+        else if (!s.time_zone.empty()) what += "; zone " + s.time_zone;
+      } else {
+        what = s.reason;
+      }
+      std::printf("%-16s %-18s %s  %s\n", s.status.c_str(), s.format.empty() ? "-" : s.format.c_str(),
+                  s.path.c_str(), what.c_str());
+      if (s.counts.rows_rejected > 0) print_rejections(c.value(), s.source_id, s.path, s.counts.rows_rejected);
+      if (s.status == "failed") std::fprintf(stderr, "pushmortem ingest: %s\n", s.reason.c_str());
+    }
+  }
+  std::printf("%zu files: %d ingested, %d skipped, %d duplicate, %d already in the case, %d refused, %d failed; "
+              "%lld rows stored, %lld rejected\n",
+              r.sources.size(), r.ingested, r.skipped, r.duplicates, r.already, r.refused, r.failed,
+              static_cast<long long>(r.rows_stored), static_cast<long long>(r.rows_rejected));
+  if (r.already > 0 && r.ingested == 0 && r.skipped == 0 && r.duplicates == 0 && r.failed == 0)
+    std::printf("nothing new: this content is already in %s\n", a.case_file.c_str());
+  return r.failed > 0 ? kExitFailure : kExitOk;
+}
+
+}  // namespace
+
+void add_ingest_command(CLI::App& app, CommandState& state) {
+  auto args = std::make_shared<IngestArgs>();
+  CLI::App* cmd = app.add_subcommand("ingest", "Read files, folders and archives into a case database");
+  cmd->add_option("paths", args->paths, "Files, folders or archives (.zip .cab .7z .tar .tar.gz), nested allowed")
+      ->required();
+  cmd->add_option("--case", args->case_file, "Case database file (created when missing)")->required();
+  cmd->add_option("--host", args->host, "Attribute every file to this host (NetBIOS name or FQDN)");
+  cmd->add_option("--tz", args->tz,
+                  "Time zone of local-time logs: IANA (Europe/Berlin), Windows id (W. Europe Standard Time) "
+                  "or systeminfo display name");
+  cmd->add_option("--threads", args->threads, "Parser threads (default: cores - 1, at least 1)");
+  cmd->add_option("--max-unpacked-mb", args->max_total_mb, "Refuse to unpack more than this per PATH (default 16384)");
+  cmd->add_option("--max-archive-depth", args->max_depth, "Archives inside archives, at most (default 4)");
+  cmd->add_flag("-q,--quiet", args->quiet, "Print only the final totals");
+  cmd->footer(
+      "Example:\n  pushmortem ingest customer-bundle.zip --case case.db\n"
+      "  pushmortem ingest fs01/pfirewall.log --case case.db --host fs01.contoso.com --tz \"Eastern Standard Time\"\n"
+      "Host: --host, else a folder named after the machine, else the content (systeminfo, ipconfig) or host facts "
+      "in the same folder.\nTime zone: --tz, else the host's systeminfo, else unknown (UTC assumed, flagged).");
+  cmd->callback([args, &state] { state.exit_code = run_ingest(*args); });
+}
+
+}  // namespace pm::cli

@@ -1,0 +1,74 @@
+// Helpers shared by the firewall configuration-dump parsers (netsh
+// advfirewall output and PowerShell Format-List output): trimming, label
+// folding for localized labels, re-joining wrapped lines, head scanning for
+// sniffers, and a Tally that keeps ParseCounts reconciled while rejecting.
+// Pure functions except Tally, which writes rejects to the sink it was given.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parsers/core/parser.h"
+
+namespace pm::fwcfg {
+
+std::string_view trim(std::string_view s);
+std::string_view ltrim(std::string_view s);
+std::string_view rtrim(std::string_view s);
+inline bool is_blank(std::string_view s) { return trim(s).empty(); }
+inline bool is_indented(std::string_view s) { return !s.empty() && (s[0] == ' ' || s[0] == '\t'); }
+
+// A rule line of at least 10 '-' (trailing blanks allowed), as under netsh block titles.
+bool is_dash_rule(std::string_view s);
+// netsh's closing "Ok." (any case, dot optional).
+bool is_ok_line(std::string_view s);
+// A shell prompt echoing a command: "C:\Windows\system32>netsh ...", "PS C:\> Get-NetFirewallRule".
+bool is_command_echo(std::string_view s);
+
+// Number of code points: the console column count of a decoded line.
+size_t display_width(std::string_view utf8);
+
+// Label folding for comparisons: ASCII lower case, spaces/'-'/'_'/'.' removed,
+// German capital umlauts lowered, and the CP850 umlauts that arrive misdecoded
+// as Windows-1252 (cmd.exe redirects of German netsh) mapped back to ä/ö/ü/ß.
+std::string fold(std::string_view s);
+
+// Splits on runs of blanks.
+std::vector<std::string_view> split_ws(std::string_view s);
+
+// Integer -> int64, empty -> NULL, anything else kept verbatim as text.
+Value number_or_text(std::string_view s);
+
+// At most `max` bytes of s, cut back to a UTF-8 character boundary.
+std::string clip_utf8(std::string_view s, size_t max = 4096);
+
+// Appends a wrapped fragment to a value. `glue`: the break lost nothing
+// (console hard wrap, or a word split by the formatter), so the fragment is
+// appended as is; otherwise the two are joined with a single space.
+void join_fragment(std::string& value, std::string_view fragment, bool glue);
+
+// The first lines of a sniffing head (CR removed; a line cut by the head
+// limit is dropped).
+std::vector<std::string_view> head_lines(const Head& head, size_t max_lines = 400);
+
+// Counting for one parse. read() is called once per line; every line then
+// ends as exactly one of header(), stored() (possibly deferred) or reject().
+class Tally {
+ public:
+  explicit Tally(RowSink& sink) : sink_(sink) {}
+  // Counts a line; false when the source was cancelled (polled every 4096 lines).
+  bool read(const SourceRef& source);
+  void header() { ++counts_.header_units; }
+  void stored() { ++counts_.rows_stored; }
+  void reject(int64_t line, int64_t offset, std::string reason, std::string_view raw);
+  void reject(const Line& line, std::string reason) { reject(line.number, line.offset, std::move(reason), line.text); }
+  const ParseCounts& counts() const { return counts_; }
+
+ private:
+  RowSink& sink_;
+  ParseCounts counts_;
+};
+
+}  // namespace pm::fwcfg
