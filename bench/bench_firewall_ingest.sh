@@ -96,7 +96,7 @@ if (( ! lnav_only )); then
   sql="SELECT count(*) FROM firewall_log"
   if "$pushmortem" query --help >/dev/null 2>&1; then
     how="pushmortem query"
-    "$pushmortem" query --case "$case_db" "$sql" > "$out/query.stdout" 2> "$out/query.stderr" ||
+    "$pushmortem" query --case "$case_db" --format csv "$sql" > "$out/query.stdout" 2> "$out/query.stderr" ||
       { cat "$out/query.stderr" >&2; die "pushmortem query failed"; }
   else
     how="sqlite3 (pushmortem has no query subcommand)"

@@ -19,7 +19,7 @@ struct IngestArgs {
   std::vector<std::string> paths;
   std::string case_file, host, tz;
   int threads = 0;
-  bool quiet = false;
+  bool quiet = false, verbose = false;
   uint64_t max_total_mb = 16384;
   int max_depth = 4;
 };
@@ -93,6 +93,8 @@ int run_ingest(const IngestArgs& a) {
               "%lld rows stored, %lld rejected\n",
               r.sources.size(), r.ingested, r.skipped, r.duplicates, r.already, r.refused, r.failed,
               static_cast<long long>(r.rows_stored), static_cast<long long>(r.rows_rejected));
+  if (a.verbose)
+    std::printf("%.3f s in all, %.3f s building indexes\n", r.seconds_total, r.seconds_indexing);
   if (r.already > 0 && r.ingested == 0 && r.skipped == 0 && r.duplicates == 0 && r.failed == 0)
     std::printf("nothing new: this content is already in %s\n", a.case_file.c_str());
   return r.failed > 0 ? kExitFailure : kExitOk;
@@ -114,6 +116,7 @@ void add_ingest_command(CLI::App& app, CommandState& state) {
   cmd->add_option("--max-unpacked-mb", args->max_total_mb, "Refuse to unpack more than this per PATH (default 16384)");
   cmd->add_option("--max-archive-depth", args->max_depth, "Archives inside archives, at most (default 4)");
   cmd->add_flag("-q,--quiet", args->quiet, "Print only the final totals");
+  cmd->add_flag("-v,--verbose", args->verbose, "Also print where the time went");
   cmd->footer(
       "Example:\n  pushmortem ingest customer-bundle.zip --case case.db\n"
       "  pushmortem ingest fs01/pfirewall.log --case case.db --host fs01.contoso.com --tz \"Eastern Standard Time\"\n"

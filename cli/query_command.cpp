@@ -1,7 +1,7 @@
 // `pushmortem query --case FILE "SQL" [--format table|csv|json]`: runs
 // read-only SQL on a case. Every statement is prepared (and checked) before
 // any runs; a statement that could change the file (INSERT, UPDATE, DELETE,
-// CREATE, DROP, ATTACH, DETACH, VACUUM, PRAGMA) is refused with exit code 2,
+// CREATE, DROP, ATTACH, DETACH, VACUUM, a writing PRAGMA) is refused with exit code 2,
 // as are SQL errors (SQLite's message). SQL "-" is read from standard input.
 //
 // Output, one result set per statement that returns columns:

@@ -1,6 +1,7 @@
 #include "db/ingest.h"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <set>
 #include <thread>
@@ -393,7 +394,9 @@ Result<IngestReport> Ingestor::run(const Bundle& bundle) {
     parse_items(to_parse, threads, opt_.cancel, [&](WorkItem& it) { write_parsed(it); });
     if (!fatal_) return fatal_;
   }
+  auto index_start = std::chrono::steady_clock::now();
   Status idx = db_.create_indexes();
+  report_.seconds_indexing = std::chrono::duration<double>(std::chrono::steady_clock::now() - index_start).count();
   if (opt_.cancel && opt_.cancel->load())
     return Status::error(ErrorKind::interrupted, "interrupted: the source being written was rolled back; " +
                                                      std::to_string(report_.ingested) + " sources were kept");
@@ -405,12 +408,15 @@ Result<IngestReport> Ingestor::run(const Bundle& bundle) {
 
 Result<IngestReport> ingest(CaseDb& db, const IngestOptions& options,
                             const std::function<void(const IngestProgress&)>& progress) {
+  auto start = std::chrono::steady_clock::now();
   auto bundle = Bundle::open(options.paths, options.limits);
   if (!bundle) return bundle.status();
   auto writer = CaseWriter::create(db);
   if (!writer) return writer.status();
   Ingestor ingestor(db, *writer.value(), options, progress);
-  return ingestor.run(bundle.value());
+  auto report = ingestor.run(bundle.value());
+  if (report) report->seconds_total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
 }
 
 }  // namespace pm::db

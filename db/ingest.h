@@ -49,6 +49,7 @@ struct IngestReport {
   std::vector<SourceOutcome> sources;
   int ingested = 0, skipped = 0, failed = 0, already = 0, duplicates = 0, refused = 0;
   int64_t rows_stored = 0, rows_rejected = 0;
+  double seconds_total = 0, seconds_indexing = 0;  // wall clock, for --verbose and bench/
 };
 
 // Runs the whole ingest. Fails (without a partial source) on a missing PATH,

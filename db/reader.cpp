@@ -50,8 +50,8 @@ Status sql_refused(size_t number, std::string_view text, std::string_view why) {
       ErrorKind::usage,
       "refused statement " + std::to_string(number) + " (`" + statement_excerpt(text) + "`): " + std::string(why) +
           ". `pushmortem query` only reads the case: SELECT, WITH ... SELECT and EXPLAIN work; INSERT, UPDATE, "
-          "DELETE, CREATE, DROP, ATTACH, DETACH, VACUUM and PRAGMA are refused. To see the schema: "
-          "SELECT sql FROM sqlite_master");
+          "DELETE, CREATE, DROP, ATTACH, DETACH, VACUUM and writing PRAGMAs are refused (reading ones such as "
+          "integrity_check and table_info work). To see the schema: SELECT sql FROM sqlite_master");
 }
 
 // Why the authorizer refused a statement, from its first keyword.
@@ -61,7 +61,7 @@ std::string refusal_reason(std::string_view sql) {
     if (!std::isalpha(static_cast<unsigned char>(c))) break;
     word.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
   }
-  if (word == "PRAGMA") return "PRAGMA statements are refused, as some of them change the file";
+  if (word == "PRAGMA") return "this PRAGMA could change the file (only reading pragmas are allowed)";
   if (word == "ATTACH" || word == "DETACH") return "it would open or close another database file";
   if (word == "SELECT" || word == "VALUES")
     return "it uses something that is not allowed here (such as load_extension)";

@@ -161,6 +161,10 @@ CREATE TABLE IF NOT EXISTS rejected (
   raw TEXT               -- the unit's text, first 4 KiB
 );
 
+-- Small indexes kept at all times (the large ones are in db/indexes.sql).
+CREATE INDEX IF NOT EXISTS host_facts_host ON host_facts(host_id, fact);
+CREATE INDEX IF NOT EXISTS rejected_source ON rejected(source_id, location);
+
 -- Which detail table holds the extra columns of each event format.
 CREATE TABLE IF NOT EXISTS formats (
   format TEXT PRIMARY KEY,

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <string>
+#include <string_view>
 
 namespace pm::db {
 
@@ -107,6 +108,13 @@ Database& Database::operator=(Database&& o) noexcept {
 Database::~Database() { sqlite3_close_v2(db_); }
 
 Result<Database> Database::open(const std::filesystem::path& path, OpenMode mode) {
+  // Memory statistics cost a global mutex on every allocation; pushmortem
+  // does not use them. Must precede the library's initialisation.
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
   int flags = SQLITE_OPEN_NOMUTEX;
   switch (mode) {
     case OpenMode::read_write_create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
@@ -172,7 +180,25 @@ std::string Database::error_message() const { return db_ ? sqlite3_errmsg(db_) :
 
 namespace {
 
-int read_only_authorizer(void*, int action, const char*, const char*, const char*, const char*) {
+// Pragmas that only read. Those marked `query` only read when given no value
+// (PRAGMA user_version reads, PRAGMA user_version = 5 writes).
+bool read_only_pragma(const char* name, const char* arg) {
+  static constexpr std::string_view kAlways[] = {
+      "integrity_check", "quick_check", "table_info", "table_xinfo", "table_list", "index_list", "index_info",
+      "index_xinfo", "foreign_key_list", "foreign_key_check", "database_list", "collation_list", "function_list",
+      "pragma_list", "module_list", "compile_options", "page_count", "freelist_count"};
+  static constexpr std::string_view kQuery[] = {"user_version", "schema_version", "application_id", "page_size",
+                                                "encoding", "journal_mode", "data_version"};
+  if (!name) return false;
+  std::string_view n(name);
+  for (std::string_view a : kAlways)
+    if (n == a) return true;
+  for (std::string_view q : kQuery)
+    if (n == q) return arg == nullptr;
+  return false;
+}
+
+int read_only_authorizer(void*, int action, const char* arg1, const char* arg2, const char*, const char*) {
   switch (action) {
     case SQLITE_SELECT:
     case SQLITE_READ:
@@ -180,7 +206,7 @@ int read_only_authorizer(void*, int action, const char*, const char*, const char
     case SQLITE_RECURSIVE:
       return SQLITE_OK;
     case SQLITE_PRAGMA:
-      return SQLITE_DENY;  // pragmas can write (user_version, journal_mode, ...)
+      return read_only_pragma(arg1, arg2) ? SQLITE_OK : SQLITE_DENY;
     default:
       return SQLITE_DENY;  // ATTACH, DETACH, INSERT, UPDATE, DELETE, CREATE, DROP, ...
   }

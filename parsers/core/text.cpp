@@ -282,7 +282,8 @@ bool LineReader::next(Line& line) {
       stop = begin_ + max_raw;
       truncated = true;
       // Do not cut a UTF-8 character in half (at most 3 continuation bytes).
-      for (int k = 0; k < 3 && !wide && (static_cast<unsigned char>(raw_[stop]) & 0xC0) == 0x80; ++k) --stop;
+      for (int k = 0; k < 3 && !wide && guess_.encoding != Encoding::windows1252 &&
+                      (static_cast<unsigned char>(raw_[stop]) & 0xC0) == 0x80; ++k) --stop;
     } else {
       size_t scanned = (end_ - begin_) & ~(unit - 1);  // no newline in these bytes
       if (eof_ || !fill()) {

@@ -231,6 +231,20 @@ TEST_CASE("systeminfo: sniff decides by content", "[parsers][systeminfo]") {
   CHECK(pm::test::sniff_file(systeminfo, write_temp("empty.txt", "")).score == 0);
 }
 
+TEST_CASE("hostinfo: neither parser claims other formats' fixtures", "[parsers][systeminfo][ipconfig]") {
+  pm::SysteminfoParser systeminfo;
+  pm::IpconfigParser ipconfig;
+  for (const char* dir : {"pfirewall", "netsh", "powershell"}) {
+    if (!fs::exists(pm::test::testdata(dir))) continue;
+    for (const auto& entry : fs::directory_iterator(pm::test::testdata(dir))) {
+      if (entry.path().extension() == ".expected") continue;
+      INFO(entry.path().string());
+      CHECK(pm::test::sniff_file(systeminfo, entry.path()).score < 50);
+      CHECK(pm::test::sniff_file(ipconfig, entry.path()).score < 50);
+    }
+  }
+}
+
 TEST_CASE("systeminfo: phase and names", "[parsers][systeminfo]") {
   pm::SysteminfoParser p;
   CHECK(p.name() == "systeminfo");
