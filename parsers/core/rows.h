@@ -80,9 +80,11 @@ struct FirewallRuleRow {
   int64_t location = 0;     // line of the rule's first line
 };
 
-// A fact about a host (tables `host_facts`, `hosts`). fact is one of:
-// host_name, domain, fqdn, os_name, os_version, time_zone, ip_address,
-// boot_time, system_manufacturer, system_model, dns_suffix, mac_address.
+// A fact about a host (tables `host_facts`, `hosts`). Fact names are
+// snake_case; the ones the case database acts on are host_name, fqdn, domain,
+// os_name, os_version, time_zone (raw display name or zone id) and
+// ip_address. Parsers list every fact they emit in their headers
+// (systeminfo_parser.h, ipconfig_parser.h).
 struct HostFactRow {
   std::string fact;
   std::string value;

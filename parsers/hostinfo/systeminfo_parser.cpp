@@ -362,6 +362,8 @@ class Run {
     bool recoded = false;
     const Field* f = find_field(text, &value_at, &recoded);
     if (!f) {
+      current_ = nullptr;  // indented lines that follow belong to what was not understood
+      after_unknown_ = true;
       if (t.rfind("Loading ", 0) == 0 && t.find("...") != npos) return {Outcome::header, {}};  // console progress
       if (is_prompt(t)) return reject("command prompt line, not systeminfo output");
       size_t colon = t.find(':');
@@ -372,6 +374,7 @@ class Run {
     if (recoded && maybe_oem_) oem_ = true;  // "Dom„ne": CP850 text read as Windows-1252
     german_ |= f >= kGermanFields;
     seen_field_ = true;
+    after_unknown_ = false;
     current_ = f;
     in_ip_list_ = false;
     if (f->kind == Kind::list || f->kind == Kind::nics) return {Outcome::header, {}};  // "3 Hotfix(s) Installed."
@@ -397,7 +400,9 @@ class Run {
   }
 
   Outcome continuation(std::string_view t) {
-    if (!current_) return reject("indented line before any systeminfo field");
+    if (!current_)
+      return reject(after_unknown_ ? "indented line after a line that was not understood"
+                                   : "indented line before any systeminfo field");
     switch (current_->kind) {
       case Kind::host:
         return reject("unexpected continuation of the host name");
@@ -523,6 +528,7 @@ class Run {
   bool oem_ = false;
   bool german_ = false;
   bool seen_field_ = false;
+  bool after_unknown_ = false;
   const Field* current_ = nullptr;
   bool in_ip_list_ = false;
   std::string host_, domain_;

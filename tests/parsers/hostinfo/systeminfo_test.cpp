@@ -241,6 +241,15 @@ TEST_CASE("hostinfo: neither parser claims other formats' fixtures", "[parsers][
       INFO(entry.path().string());
       CHECK(pm::test::sniff_file(systeminfo, entry.path()).score < 50);
       CHECK(pm::test::sniff_file(ipconfig, entry.path()).score < 50);
+      // Whatever they are given, the counts reconcile and every reject is reported.
+      for (const pm::Parser* parser : {static_cast<const pm::Parser*>(&systeminfo), static_cast<const pm::Parser*>(&ipconfig)}) {
+        pm::test::TestSource source(entry.path());
+        CollectingSink sink;
+        auto result = parser->parse(source.ref, sink);
+        REQUIRE(result);
+        CHECK(result->reconciles());
+        CHECK(result->rows_rejected == static_cast<int64_t>(sink.rejects.size()));
+      }
     }
   }
 }
