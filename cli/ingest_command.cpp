@@ -19,6 +19,7 @@ struct IngestArgs {
   std::vector<std::string> paths;
   std::string case_file, host, tz;
   int threads = 0;
+  int year = 0;
   bool quiet = false, verbose = false;
   uint64_t max_total_mb = 16384;
   int max_depth = 4;
@@ -48,6 +49,7 @@ int run_ingest(const IngestArgs& a) {
   opt.host = a.host;
   opt.tz = a.tz;
   opt.parse_threads = a.threads;
+  if (a.year > 0) opt.year = a.year;
   opt.cancel = &cancel;
   opt.limits.max_total_bytes = a.max_total_mb << 20;
   opt.limits.max_depth = a.max_depth;
@@ -112,6 +114,8 @@ void add_ingest_command(CLI::App& app, CommandState& state) {
   cmd->add_option("--tz", args->tz,
                   "Time zone of local-time logs: IANA (Europe/Berlin), Windows id (W. Europe Standard Time) "
                   "or systeminfo display name");
+  cmd->add_option("--year", args->year, "Year of dates written without one (DPM trace logs), when the bundle cannot tell")
+      ->check(CLI::Range(1990, 2100));
   cmd->add_option("--threads", args->threads, "Parser threads (default: cores - 1, at least 1)");
   cmd->add_option("--max-unpacked-mb", args->max_total_mb, "Refuse to unpack more than this per PATH (default 16384)");
   cmd->add_option("--max-archive-depth", args->max_depth, "Archives inside archives, at most (default 4)");

@@ -14,14 +14,16 @@ std::string_view indexes_sql() { return data::embedded_file("indexes.sql"); }
 
 namespace {
 
-// Migrations from version N to N+1, applied in order inside one transaction.
-// Version 1 is the first released schema, so the list is empty; append
-// {from_version, sql} pairs here when the schema changes.
+// Migrations from version N to N+1 (data files in db/migrations/, embedded),
+// applied in order inside one transaction; schema.sql (all IF NOT EXISTS)
+// runs after them and adds new tables, views and indexes.
 struct Migration {
   int from_version;
-  const char* sql;
+  const char* file;
 };
-const std::vector<Migration> kMigrations = {};
+const std::vector<Migration> kMigrations = {
+    {1, "v1_to_v2.sql"},
+};
 
 Status configure(Database& db, bool writing) {
   // A bounded page cache; large sorts (index builds) spill to temporary files.
@@ -73,10 +75,13 @@ Result<CaseDb> CaseDb::open_for_write(const std::filesystem::path& path) {
     } else {
       for (const Migration& m : kMigrations) {
         if (m.from_version < version) continue;
-        if (Status s = db->exec(m.sql); !s)
-          return Status::error(ErrorKind::io, "migrating the case from version " + std::to_string(m.from_version) +
+        if (Status s = db->exec(data::embedded_file(m.file)); !s)
+          return Status::error(ErrorKind::io, "migrating the case from schema " + std::to_string(m.from_version) +
                                                   ": " + s.message());
       }
+      if (Status s = db->exec("DROP VIEW IF EXISTS timeline; DROP VIEW IF EXISTS push_attempts;"); !s) return s;
+      if (Status s = db->exec(schema_sql()); !s) return Status::error(ErrorKind::io, "upgrading the schema: " + s.message());
+      if (Status s = db->exec(indexes_sql()); !s) return s;
     }
     if (Status s = db->set_user_version(kSchemaVersion); !s) return s;
     if (Status s = tx.commit(); !s) return s;

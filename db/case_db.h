@@ -13,7 +13,7 @@
 
 namespace pm::db {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 class CaseDb {
  public:

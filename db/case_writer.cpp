@@ -43,7 +43,7 @@ Status CaseWriter::prepare_all() {
        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"},
       {&finish_source_,
        "UPDATE sources SET units_read = ?, rows_stored = ?, rows_rejected = ?, header_units = ?, unit = ?, "
-       "first_time_us = ?, last_time_us = ?, status = ?, status_reason = ? WHERE source_id = ?"},
+       "first_time_us = ?, last_time_us = ?, status = ?, status_reason = ?, time_basis = ? WHERE source_id = ?"},
       {&insert_event_,
        "INSERT INTO events(time_us, host_id, source_id, format, event_code, level, message, location, byte_offset, "
        "flags) VALUES (?,?,?,?,?,?,?,?,?,?)"},
@@ -69,7 +69,7 @@ Status CaseWriter::prepare_all() {
     if (!st) return Status::error(ErrorKind::io, std::string("preparing case statements: ") + st.status().message());
     *it.stmt = std::move(st.value());
   }
-  return Status::ok();
+  return prepare_details();
 }
 
 Result<int64_t> CaseWriter::begin_source(const SourceInfo& info) {
@@ -136,7 +136,8 @@ Status CaseWriter::finish_source(const ParseCounts& counts, std::string_view sta
   st.bind(7, max_time_);
   st.bind(8, status);
   st.bind_nullable(9, reason);
-  st.bind(10, source_id_);
+  st.bind_nullable(10, counts.time_basis);
+  st.bind(11, source_id_);
   Status s = st.run();
   st.reset();
   return s;
@@ -295,9 +296,10 @@ void CaseWriter::apply_fact_to_host(const HostFactRow& f) {
         keep(case_.add_alias(*host_id_, fqdn, "fqdn", source_id_));
       }
     }
-  } else if (f.fact == "os_name" || f.fact == "os_version") {
-    auto st = db.prepare(f.fact == "os_name" ? "UPDATE hosts SET os_name = ? WHERE host_id = ?"
-                                             : "UPDATE hosts SET os_version = ? WHERE host_id = ?");
+  } else if (f.fact == "os_name" || f.fact == "os_version" || f.fact == "dpm_role" || f.fact == "dpm_version" ||
+             f.fact == "agent_coordinator_path") {
+    // The column name is the fact name, from the fixed list just above.
+    auto st = db.prepare("UPDATE hosts SET " + f.fact + " = ? WHERE host_id = ?");
     if (st) {
       st->bind(1, v);
       st->bind(2, *host_id_);

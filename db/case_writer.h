@@ -55,10 +55,17 @@ class CaseWriter final : public RowSink {
   void firewall_rule(const FirewallRuleRow& row) override;
   void host_fact(const HostFactRow& row) override;
   void rejected(const RejectedRow& row) override;
+  // Detail tables of DPM evidence and Windows events (case_writer_details.cpp).
+  void dpm_trace(const EventRow& event, const DpmTraceRow& row) override;
+  void msi_line(const EventRow& event, const MsiLineRow& row) override;
+  void install(const InstallRow& row) override;
+  void push_error(const EventRow& event, const PushErrorRow& row) override;
+  void win_event(const EventRow& event, const WinEventRow& row) override;
 
  private:
   explicit CaseWriter(CaseDb& db) : case_(db) {}
   Status prepare_all();
+  Status prepare_details();
   void keep(const Status& s) {
     if (!s && error_.is_ok()) error_ = s;
   }
@@ -78,6 +85,7 @@ class CaseWriter final : public RowSink {
 
   Statement insert_source_, finish_source_, insert_event_, insert_firewall_, insert_profile_, insert_rule_,
       insert_fact_, insert_rejected_, set_source_host_, fill_event_hosts_;
+  Statement insert_trace_, insert_msi_, insert_install_, insert_push_, insert_win_, insert_win_data_;
 };
 
 }  // namespace pm::db

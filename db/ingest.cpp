@@ -30,6 +30,7 @@ class Ingestor {
   std::string display_path(const Bundle& bundle, size_t index) const;
   void decide_host(WorkItem& it);
   void decide_zone(WorkItem& it);
+  std::optional<int64_t> host_reference(int64_t host_id);
   std::optional<int64_t> existing_source(const std::string& sha, const std::string& path,
                                          const std::optional<int64_t>& host, bool any_path);
   SourceInfo base_info(const WorkItem& it) const;
@@ -126,6 +127,17 @@ void Ingestor::decide_zone(WorkItem& it) {
   it.zone_reason = "unknown: UTC assumed (give --tz or include systeminfo output)";
 }
 
+// The latest time already stored for a host from sources whose dates were
+// complete, to anchor formats that write no year.
+std::optional<int64_t> Ingestor::host_reference(int64_t host_id) {
+  auto st = db_.db().prepare("SELECT max(last_time_us) FROM sources WHERE host_id = ? AND status = 'ingested' "
+                             "AND time_basis IS NULL AND last_time_us IS NOT NULL");
+  if (!st) return std::nullopt;
+  st->bind(1, host_id);
+  if (auto r = st->step(); r && r.value()) return st->column_optional_int(0);
+  return std::nullopt;
+}
+
 std::optional<int64_t> Ingestor::existing_source(const std::string& sha, const std::string& path,
                                                  const std::optional<int64_t>& host, bool any_path) {
   auto st = db_.db().prepare(
@@ -205,6 +217,8 @@ bool Ingestor::triage(WorkItem& it) {
   }
   decide_host(it);
   decide_zone(it);
+  it.year = opt_.year;
+  if (it.host_id) it.host_reference_us = host_reference(*it.host_id);
   o.host = it.host_id ? db_.host_name(*it.host_id) : "";
   if (auto prev = existing_source(it.sha256, it.path, it.host_id, false)) {
     o.status = "already-ingested";

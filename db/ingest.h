@@ -10,6 +10,7 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@ struct IngestOptions {
   std::vector<std::filesystem::path> paths;
   std::string host;  // --host: every source belongs to this host
   std::string tz;    // --tz: zone for every local-time source (IANA, Windows id or display name)
+  std::optional<int> year;  // --year: the year of dates written without one (DPM trace logs)
   BundleLimits limits;
   int parse_threads = 0;  // 0: one less than the hardware threads, at least 1
   const std::atomic<bool>* cancel = nullptr;

@@ -71,6 +71,9 @@ void parse_items(std::vector<WorkItem*>& items, int threads, const std::atomic<b
       ref.zone = &it.zone;
       ref.zone_known = it.zone_known;
       ref.cancel = &it.stop;
+      ref.mtime = it.entry->mtime;
+      ref.year = it.year;
+      ref.host_reference_us = it.host_reference_us;
       BatchingSink sink(*it.queue);
       Result<ParseCounts> r = it.parser->parse(ref, sink);
       if (r && !sink.flush()) r = Status::error(ErrorKind::interrupted, "interrupted");

@@ -30,6 +30,8 @@ struct WorkItem {
   ZoneConverter zone;
   bool zone_known = false;
   std::string zone_name, zone_reason;
+  std::optional<int> year;                    // --year
+  std::optional<int64_t> host_reference_us;   // latest complete time known for the host
   // parse stage
   std::unique_ptr<BatchQueue> queue;
   std::atomic<bool> stop{false};

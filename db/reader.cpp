@@ -303,11 +303,6 @@ std::string describe_event_flags(int64_t flags) {
 
 // ---------------------------------------------------------------- export
 
-std::string_view timestamp_desc_for(std::string_view format) {
-  if (format == "pfirewall") return "Firewall Log Time";
-  return "Event Time";
-}
-
 Result<ExportCursor> ExportCursor::open(Database& db) {
   ExportCursor c(db);
   auto events = db.prepare(
@@ -315,7 +310,7 @@ Result<ExportCursor> ExportCursor::open(Database& db) {
       "FROM events e CROSS JOIN sources s ON s.source_id = e.source_id LEFT JOIN hosts h ON h.host_id = e.host_id "
       "WHERE e.time_us IS NOT NULL ORDER BY e.time_us, e.event_id");
   if (!events) return events.status();
-  auto formats = db.prepare("SELECT detail_table FROM formats WHERE format = ?");
+  auto formats = db.prepare("SELECT detail_table, timestamp_desc FROM formats WHERE format = ?");
   if (!formats) return formats.status();
   auto exists = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?");
   if (!exists) return exists.status();
@@ -334,7 +329,11 @@ Result<ExportCursor::Detail*> ExportCursor::detail_for(const std::string& format
   if (!r) return r.status();
   std::optional<std::string> table;
   bool known = r.value();
-  if (known) table = optional_text(formats_, 0);
+  d.timestamp_desc = "Event Time";
+  if (known) {
+    table = optional_text(formats_, 0);
+    if (auto desc = optional_text(formats_, 1); desc && !desc->empty()) d.timestamp_desc = *desc;
+  }
   formats_.reset();
   if (!known) {
     warnings_.push_back("format \"" + format +
@@ -382,13 +381,13 @@ Result<bool> ExportCursor::next(ExportRow& out) {
   out.host = optional_text(events_, 3);
   out.source_file = text_or_empty(events_, 4);
   out.source_format = text_or_empty(events_, 5);
-  out.timestamp_desc = std::string(timestamp_desc_for(out.source_format));
   out.location = events_.column_optional_int(6);
   out.event_code = optional_text(events_, 7);
   out.fields.clear();
   auto detail = detail_for(out.source_format);
   if (!detail) return detail.status();
   Detail* d = detail.value();
+  out.timestamp_desc = d->timestamp_desc;
   if (d->present) {
     Statement& st = d->statement;
     st.reset();

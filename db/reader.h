@@ -114,10 +114,6 @@ std::string describe_event_flags(int64_t flags);
 
 // ---------------------------------------------------------------- export
 
-// Timesketch's timestamp_desc for a format: "Firewall Log Time" for
-// pfirewall, "Event Time" otherwise.
-std::string_view timestamp_desc_for(std::string_view format);
-
 struct ExportField {
   std::string name;
   SqlValue value;  // never NULL (NULL columns are omitted)
@@ -154,6 +150,7 @@ class ExportCursor {
   struct Detail {
     bool present = false;
     Statement statement;
+    std::string timestamp_desc;  // formats.timestamp_desc, or "Event Time"
   };
   explicit ExportCursor(Database& db) : db_(&db) {}
   Result<Detail*> detail_for(const std::string& format);

@@ -2,26 +2,30 @@
 
 namespace pm::db {
 
+namespace {
+
+// Hands one batched row to the sink method of its type.
+struct Replayer {
+  RowSink& sink;
+  void operator()(const ClaimRow& c) const { sink.claim_host(c.name, c.reason); }
+  void operator()(const EventRow& e) const { sink.event(e); }
+  void operator()(const FirewallPair& p) const { sink.firewall_log(p.event, p.row); }
+  void operator()(const FirewallProfileRow& r) const { sink.firewall_profile(r); }
+  void operator()(const FirewallRuleRow& r) const { sink.firewall_rule(r); }
+  void operator()(const HostFactRow& r) const { sink.host_fact(r); }
+  void operator()(const RejectedRow& r) const { sink.rejected(r); }
+  void operator()(const WithEvent<DpmTraceRow>& p) const { sink.dpm_trace(p.event, p.row); }
+  void operator()(const WithEvent<MsiLineRow>& p) const { sink.msi_line(p.event, p.row); }
+  void operator()(const InstallRow& r) const { sink.install(r); }
+  void operator()(const WithEvent<PushErrorRow>& p) const { sink.push_error(p.event, p.row); }
+  void operator()(const WithEvent<WinEventRow>& p) const { sink.win_event(p.event, p.row); }
+};
+
+}  // namespace
+
 void replay(const RowBatch& batch, RowSink& sink) {
-  for (const BatchRow& r : batch.rows) {
-    switch (r.index()) {
-      case 0: {
-        const auto& c = std::get<ClaimRow>(r);
-        sink.claim_host(c.name, c.reason);
-        break;
-      }
-      case 1: sink.event(std::get<EventRow>(r)); break;
-      case 2: {
-        const auto& p = std::get<FirewallPair>(r);
-        sink.firewall_log(p.event, p.row);
-        break;
-      }
-      case 3: sink.firewall_profile(std::get<FirewallProfileRow>(r)); break;
-      case 4: sink.firewall_rule(std::get<FirewallRuleRow>(r)); break;
-      case 5: sink.host_fact(std::get<HostFactRow>(r)); break;
-      case 6: sink.rejected(std::get<RejectedRow>(r)); break;
-    }
-  }
+  Replayer r{sink};
+  for (const BatchRow& row : batch.rows) std::visit(r, row);
 }
 
 bool BatchQueue::push(RowBatch batch) {

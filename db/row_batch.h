@@ -19,12 +19,16 @@ namespace pm::db {
 struct ClaimRow {
   std::string name, reason;
 };
-struct FirewallPair {
+// An event with its format's detail row.
+template <class Detail>
+struct WithEvent {
   EventRow event;
-  FirewallLogRow row;
+  Detail row;
 };
+using FirewallPair = WithEvent<FirewallLogRow>;
 using BatchRow = std::variant<ClaimRow, EventRow, FirewallPair, FirewallProfileRow, FirewallRuleRow, HostFactRow,
-                              RejectedRow>;
+                              RejectedRow, WithEvent<DpmTraceRow>, WithEvent<MsiLineRow>, InstallRow,
+                              WithEvent<PushErrorRow>, WithEvent<WinEventRow>>;
 
 struct RowBatch {
   std::vector<BatchRow> rows;
@@ -69,6 +73,11 @@ class BatchingSink final : public RowSink {
   void firewall_rule(const FirewallRuleRow& row) override { add(row); }
   void host_fact(const HostFactRow& row) override { add(row); }
   void rejected(const RejectedRow& row) override { add(row); }
+  void dpm_trace(const EventRow& e, const DpmTraceRow& r) override { add(WithEvent<DpmTraceRow>{e, r}); }
+  void msi_line(const EventRow& e, const MsiLineRow& r) override { add(WithEvent<MsiLineRow>{e, r}); }
+  void install(const InstallRow& row) override { add(row); }
+  void push_error(const EventRow& e, const PushErrorRow& r) override { add(WithEvent<PushErrorRow>{e, r}); }
+  void win_event(const EventRow& e, const WinEventRow& r) override { add(WithEvent<WinEventRow>{e, r}); }
 
  private:
   void add(BatchRow row) {

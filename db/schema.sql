@@ -17,7 +17,10 @@ CREATE TABLE IF NOT EXISTS hosts (
   os_name TEXT,                             -- e.g. Microsoft Windows Server 2012 R2 Standard
   os_version TEXT,                          -- e.g. 6.3.9600 N/A Build 9600
   time_zone TEXT,                           -- IANA zone id used for its local-time sources
-  time_zone_source TEXT                     -- where the zone came from, e.g. "systeminfo fs01/systeminfo.txt:25"
+  time_zone_source TEXT,                    -- where the zone came from, e.g. "systeminfo fs01/systeminfo.txt:25"
+  dpm_role TEXT,                            -- server (runs DPM) or target (got the agent); NULL when unknown
+  dpm_version TEXT,                         -- e.g. 10.19.58.0: DPM on a server, the agent on a target
+  agent_coordinator_path TEXT               -- e.g. ...\ProtectionAgents\AC\10.19.58.0\dpmac.exe
 );
 
 -- Every name and address a host is known by (NetBIOS, FQDN, IP, folder name).
@@ -61,6 +64,7 @@ CREATE TABLE IF NOT EXISTS sources (
   rows_stored INTEGER NOT NULL DEFAULT 0,
   rows_rejected INTEGER NOT NULL DEFAULT 0,
   header_units INTEGER NOT NULL DEFAULT 0, -- headers, comments and blank lines
+  time_basis TEXT,               -- how incomplete times were completed (the year of MM/DD dates, ...)
   first_time_us INTEGER,         -- earliest event time stored from this source
   last_time_us INTEGER,          -- latest event time stored from this source
   ingested_at TEXT NOT NULL      -- UTC, ISO 8601
@@ -152,6 +156,106 @@ CREATE TABLE IF NOT EXISTS firewall_rules (
 
 CREATE INDEX IF NOT EXISTS sources_sha ON sources(sha256);
 
+-- DPM trace lines (*.errlog; detail of events with format 'dpm-errlog').
+CREATE TABLE IF NOT EXISTS dpm_trace (
+  event_id INTEGER PRIMARY KEY REFERENCES events(event_id),
+  binary TEXT,          -- MSDPM, DPMRA, AgentBootStrapper, DPMAC, ... (from the file name)
+  pid TEXT,             -- process id, hexadecimal as written
+  tid TEXT,             -- thread id, hexadecimal as written
+  tag TEXT,             -- the two-hex-digit field (meaning unknown)
+  code_file TEXT,       -- source file of the trace call, e.g. agentbootstrapper.cpp
+  code_line INTEGER,
+  object TEXT,          -- object address without brackets
+  task_guid TEXT,
+  trace_level TEXT,     -- NORMAL, WARNING, ERROR, FATAL, CRITICAL, ... as written
+  hresults TEXT,        -- comma-separated HRESULTs found in the message (0xXXXXXXXX)
+  error_ids TEXT,       -- comma-separated DPM error ids found in the message
+  hosts TEXT,           -- comma-separated host names found in the message
+  attempt_target TEXT,  -- set when the line records an agent operation on this target
+  variant TEXT          -- tab, space (pasted from a KB article) or findstr (FILE: prefix)
+);
+
+-- MSI verbose log lines (detail of events with format 'msi-log').
+CREATE TABLE IF NOT EXISTS msi_log (
+  event_id INTEGER PRIMARY KEY REFERENCES events(event_id),
+  context TEXT,         -- c (client) or s (server); NULL for lines without the MSI prefix
+  process_thread TEXT,  -- "74:A8", or "74!A8" on a custom action thread
+  action TEXT,          -- the action of Action start/ended lines
+  return_value INTEGER, -- Action ended ... Return value N (1 success, 2 cancel, 3 failure)
+  local_time TEXT       -- as written
+);
+
+-- One row per installation found in an MSI log.
+CREATE TABLE IF NOT EXISTS installs (
+  install_id INTEGER PRIMARY KEY,
+  source_id INTEGER NOT NULL REFERENCES sources(source_id),
+  host_id INTEGER REFERENCES hosts(host_id),
+  start_us INTEGER,     -- UTC (local times converted with the host's zone)
+  end_us INTEGER,
+  product TEXT,
+  version TEXT,
+  result TEXT,          -- success, failure, reboot-required, cancelled, unknown
+  result_code INTEGER,  -- 0, 1603, 3010, 1641, ...
+  failing_action TEXT,  -- the action whose Return value was 3
+  first_line INTEGER,
+  last_line INTEGER,
+  date_basis TEXT       -- how the header's locale date was read
+);
+
+-- Push errors copied from the DPM console or PowerShell (detail of untimed
+-- events with format 'dpm-push-errors'; file order is events.location).
+CREATE TABLE IF NOT EXISTS push_errors (
+  event_id INTEGER PRIMARY KEY REFERENCES events(event_id),
+  operation TEXT,       -- e.g. Install protection agent
+  target_host TEXT,
+  error_id INTEGER,     -- DPM error id, e.g. 319
+  hresult TEXT,         -- 0x800706BA
+  hresult_source TEXT,  -- text (written in the details) or catalog (looked up from the details text)
+  details TEXT,
+  recommended_action TEXT,
+  form TEXT,            -- console (multi-line block) or alert ((ID NNN Details: ...))
+  last_line INTEGER
+);
+
+-- Windows events from .evtx, XML, CSV and text exports (detail of events
+-- with formats evtx, evt-xml, evt-csv, evt-text). The host is the Computer.
+CREATE TABLE IF NOT EXISTS win_events (
+  event_id INTEGER PRIMARY KEY REFERENCES events(event_id),
+  provider TEXT,
+  provider_guid TEXT,
+  event_source_name TEXT,
+  win_event_id INTEGER, -- EventID without qualifiers (events.event_code holds it as text)
+  qualifiers INTEGER,
+  version INTEGER,
+  level INTEGER,        -- 0..5 (events.level holds the name)
+  task INTEGER,
+  opcode INTEGER,
+  keywords TEXT,        -- hexadecimal
+  record_id INTEGER,    -- EventRecordID
+  filetime INTEGER,     -- TimeCreated in 100 ns ticks since 1601, full precision
+  activity_id TEXT,
+  related_activity_id TEXT,
+  process_id INTEGER,
+  thread_id INTEGER,
+  channel TEXT,
+  computer TEXT,
+  user_sid TEXT,
+  level_text TEXT,      -- rendered names, when the export carries them
+  task_text TEXT,
+  opcode_text TEXT,
+  data_kind TEXT,       -- EventData or UserData
+  recovered INTEGER NOT NULL DEFAULT 0 -- 1: EVTX record recovered from damaged or slack space
+);
+
+-- EventData / UserData name-value pairs of win_events, in document order.
+CREATE TABLE IF NOT EXISTS win_event_data (
+  event_id INTEGER NOT NULL REFERENCES events(event_id),
+  position INTEGER NOT NULL, -- 0-based order in the event
+  name TEXT NOT NULL,        -- Data Name, or Data[n] when unnamed
+  value TEXT,
+  PRIMARY KEY (event_id, position)
+) WITHOUT ROWID;
+
 -- Units of input that could not be stored, with where and why.
 CREATE TABLE IF NOT EXISTS rejected (
   source_id INTEGER NOT NULL REFERENCES sources(source_id),
@@ -169,9 +273,18 @@ CREATE INDEX IF NOT EXISTS rejected_source ON rejected(source_id, location);
 CREATE TABLE IF NOT EXISTS formats (
   format TEXT PRIMARY KEY,
   detail_table TEXT,     -- table keyed by event_id, or NULL
-  description TEXT
+  description TEXT,
+  timestamp_desc TEXT    -- what an event's time means, for exports (Timesketch timestamp_desc)
 );
-INSERT OR IGNORE INTO formats VALUES ('pfirewall', 'firewall_log', 'Windows Firewall log (pfirewall.log)');
+INSERT OR REPLACE INTO formats(format, detail_table, description, timestamp_desc) VALUES
+  ('pfirewall', 'firewall_log', 'Windows Firewall log (pfirewall.log)', 'Firewall Log Time'),
+  ('dpm-errlog', 'dpm_trace', 'DPM trace log (*.errlog)', 'DPM Trace Time'),
+  ('msi-log', 'msi_log', 'Windows Installer verbose log (msdpm*.log)', 'Installer Log Time'),
+  ('dpm-push-errors', 'push_errors', 'Push errors copied from the DPM console or PowerShell', NULL),
+  ('evtx', 'win_events', 'Windows event log (.evtx)', 'Event Time Created'),
+  ('evt-xml', 'win_events', 'Event Viewer / wevtutil XML export', 'Event Time Created'),
+  ('evt-csv', 'win_events', 'Event Viewer / Export-Csv CSV export', 'Event Time Created'),
+  ('evt-text', 'win_events', 'wevtutil text export', 'Event Time Created');
 
 -- The timeline with names and ISO 8601 times, for people and for SQL users.
 CREATE VIEW IF NOT EXISTS timeline AS
@@ -184,3 +297,22 @@ SELECT e.event_id,
 FROM events e
 LEFT JOIN hosts h ON h.host_id = e.host_id
 JOIN sources s ON s.source_id = e.source_id;
+
+-- Every known push attempt, from every source that records one. Console
+-- errors are untimed (datetime NULL); their file order is `location`.
+CREATE VIEW IF NOT EXISTS push_attempts AS
+SELECT p.target_host AS target_host, NULL AS datetime, p.error_id AS error_id, p.hresult AS hresult,
+       s.path AS source_file, e.location AS location, 'push-error' AS kind, e.event_id AS event_id
+FROM push_errors p JOIN events e USING(event_id) JOIN sources s ON s.source_id = e.source_id
+UNION ALL
+SELECT d.attempt_target, strftime('%Y-%m-%dT%H:%M:%S', e.time_us / 1000000, 'unixepoch')
+         || printf('.%06dZ', e.time_us % 1000000),
+       CAST(substr(d.error_ids, 1, instr(d.error_ids || ',', ',') - 1) AS INTEGER),
+       NULLIF(substr(d.hresults, 1, instr(d.hresults || ',', ',') - 1), ''),
+       s.path, e.location, 'dpm-trace', e.event_id
+FROM dpm_trace d JOIN events e USING(event_id) JOIN sources s ON s.source_id = e.source_id
+WHERE d.attempt_target IS NOT NULL AND d.attempt_target <> ''
+UNION ALL
+SELECT h.name, strftime('%Y-%m-%dT%H:%M:%S', i.start_us / 1000000, 'unixepoch') || 'Z', NULL,
+       NULL, s.path, i.first_line, 'msi-install', NULL
+FROM installs i JOIN sources s ON s.source_id = i.source_id LEFT JOIN hosts h ON h.host_id = i.host_id;

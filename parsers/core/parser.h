@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,9 @@ struct SourceRef {
   const ZoneConverter* zone = nullptr;  // converts local times; never null
   bool zone_known = false;      // false: UTC assumed, rows flagged zone_unknown
   const std::atomic<bool>* cancel = nullptr;  // set on Ctrl-C; parsers poll it
+  int64_t mtime = 0;            // seconds since 1970: archive entry or file modification time (0 = unknown)
+  std::optional<int> year;      // --year: completes dates written without a year
+  std::optional<int64_t> host_reference_us;  // latest time already known for this host from dated sources
   bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
 };
 
@@ -40,6 +44,7 @@ struct ParseCounts {
   int64_t rows_rejected = 0;
   int64_t header_units = 0;  // headers, comments, blank lines
   std::string unit = "line";
+  std::string time_basis;  // how incomplete times were completed (e.g. the year of MM/DD dates); stored in sources
   bool reconciles() const { return units_read == rows_stored + rows_rejected + header_units; }
 };
 

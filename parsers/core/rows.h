@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
+#include <vector>
 
 namespace pm {
 
@@ -97,6 +99,82 @@ struct RejectedRow {
   int64_t offset = -1;   // byte offset in the source file
   std::string reason;    // what was wrong, for a person
   std::string raw;       // the text (first 4 KiB)
+};
+
+// ------------------------------------------------------------ DPM evidence
+
+// One DPM trace line (table `dpm_trace`, detail of format dpm-errlog). The
+// message is EventRow::message; times there are UTC.
+struct DpmTraceRow {
+  std::string binary;       // MSDPM, DPMRA, AgentBootStrapper, ... (from the file name)
+  std::string pid, tid;     // hexadecimal, as written
+  std::string tag;          // field 5: two hex digits, meaning unknown
+  std::string code_file;    // e.g. vsssnapshotrequestor.cpp
+  Value code_line;          // e.g. 585
+  std::string object;       // e.g. 00000000003970D0 (brackets removed); empty on managed lines
+  std::string task_guid;
+  std::string trace_level;  // NORMAL, WARNING, ERROR, FATAL, CRITICAL, ... as written
+  std::string hresults;     // comma-separated 0xXXXXXXXX found in the message
+  std::string error_ids;    // comma-separated DPM error ids found in the message
+  std::string hosts;        // comma-separated host names found in the message
+  std::string attempt_target;  // non-empty when the line records an agent operation on this target
+  std::string variant;      // tab, space (pasted from a KB article), findstr (with FILE: prefix)
+};
+
+// One line of an MSI verbose log (table `msi_log`, detail of format msi-log).
+struct MsiLineRow {
+  std::string context;      // c (client) or s (server); empty for lines without the MSI prefix
+  std::string process_thread;  // "74:A8", or "74!A8" on a custom action thread
+  std::string action;       // for Action start/ended lines
+  Value return_value;       // Action ended ... Return value N (1 success, 2 cancel, 3 failure)
+  std::string local_time;   // the time as written (with the header's date when known)
+};
+
+// One installation found in an MSI log (table `installs`).
+struct InstallRow {
+  std::optional<int64_t> start_us, end_us;  // UTC
+  std::string product, version;
+  std::string result;       // success, failure, reboot-required, cancelled, unknown
+  Value result_code;        // 0, 1603, 3010, 1641, ...
+  std::string failing_action;  // the action whose Return value was 3, if any
+  int64_t first_line = 0, last_line = 0;
+  std::string date_basis;   // how the header date was read: "M/D/YYYY", "D.M.YYYY", "ambiguous: ..."
+};
+
+// A push error copied from the DPM console or PowerShell (table
+// `push_errors`, detail of an untimed event of format dpm-push-errors).
+struct PushErrorRow {
+  std::string operation;    // e.g. "Install protection agent"
+  std::string target_host;
+  Value error_id;           // e.g. 319
+  std::string hresult;      // 0x800706BA
+  std::string hresult_source;  // text (written in the details) or catalog (looked up from the details text)
+  std::string details;
+  std::string recommended_action;
+  std::string form;         // console (multi-line block) or alert ((ID NNN Details: ...))
+  int64_t last_line = 0;
+};
+
+// ----------------------------------------------------------- Windows events
+
+// One Windows event from .evtx, Event Viewer XML/CSV or wevtutil text
+// (table `win_events`, detail of formats evtx, evt-xml, evt-csv, evt-text;
+// EventData/UserData pairs in `win_event_data`). The host is EventRow::host
+// (Computer); EventRow::message is the rendered or template message.
+struct WinEventRow {
+  std::string provider, provider_guid, event_source_name;
+  int64_t event_id = 0;     // without qualifiers
+  Value qualifiers, version, level, task, opcode;
+  std::string keywords;     // hexadecimal, 0x...
+  Value record_id;          // EventRecordID
+  std::optional<int64_t> filetime;  // TimeCreated in 100 ns ticks since 1601 (full precision), when known
+  std::string activity_id, related_activity_id;
+  Value process_id, thread_id;
+  std::string channel, computer, user_sid;
+  std::string level_text, task_text, opcode_text;  // rendered names when the export has them
+  std::string data_kind;    // EventData, UserData or empty
+  std::vector<std::pair<std::string, std::string>> data;  // name (or "Data[n]" when unnamed) -> value
+  bool recovered = false;   // EVTX: found by scanning damaged or slack space
 };
 
 }  // namespace pm

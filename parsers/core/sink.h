@@ -20,6 +20,11 @@ class RowSink {
   virtual void firewall_rule(const FirewallRuleRow& row) = 0;
   virtual void host_fact(const HostFactRow& row) = 0;
   virtual void rejected(const RejectedRow& row) = 0;
+  virtual void dpm_trace(const EventRow& event, const DpmTraceRow& row) = 0;
+  virtual void msi_line(const EventRow& event, const MsiLineRow& row) = 0;
+  virtual void install(const InstallRow& row) = 0;
+  virtual void push_error(const EventRow& event, const PushErrorRow& row) = 0;
+  virtual void win_event(const EventRow& event, const WinEventRow& row) = 0;
 };
 
 }  // namespace pm

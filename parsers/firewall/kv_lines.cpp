@@ -106,12 +106,6 @@ Value number_or_text(std::string_view s) {
   return std::string(s);
 }
 
-std::string clip_utf8(std::string_view s, size_t max) {
-  if (s.size() <= max) return std::string(s);
-  size_t n = max;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  return std::string(s.substr(0, n));
-}
 
 void join_fragment(std::string& value, std::string_view fragment, bool glue) {
   if (glue) {
@@ -138,16 +132,6 @@ std::vector<std::string_view> head_lines(const Head& head, size_t max_lines) {
     pos = nl == std::string_view::npos ? t.size() : nl + 1;
   }
   return out;
-}
-
-bool Tally::read(const SourceRef& source) {
-  ++counts_.units_read;
-  return (counts_.units_read & 0xFFF) != 0 || !source.cancelled();
-}
-
-void Tally::reject(int64_t line, int64_t offset, std::string reason, std::string_view raw) {
-  ++counts_.rows_rejected;
-  sink_.rejected({line, offset, std::move(reason), clip_utf8(raw)});
 }
 
 }  // namespace pm::fwcfg

@@ -1,8 +1,8 @@
 // Helpers shared by the firewall configuration-dump parsers (netsh
 // advfirewall output and PowerShell Format-List output): trimming, label
 // folding for localized labels, re-joining wrapped lines, head scanning for
-// sniffers, and a Tally that keeps ParseCounts reconciled while rejecting.
-// Pure functions except Tally, which writes rejects to the sink it was given.
+// sniffers, (the shared Tally lives in parsers/core/tally.h).
+// Pure functions.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "parsers/core/parser.h"
+#include "parsers/core/tally.h"
 
 namespace pm::fwcfg {
 
@@ -42,7 +43,6 @@ std::vector<std::string_view> split_ws(std::string_view s);
 Value number_or_text(std::string_view s);
 
 // At most `max` bytes of s, cut back to a UTF-8 character boundary.
-std::string clip_utf8(std::string_view s, size_t max = 4096);
 
 // Appends a wrapped fragment to a value. `glue`: the break lost nothing
 // (console hard wrap, or a word split by the formatter), so the fragment is
@@ -53,22 +53,5 @@ void join_fragment(std::string& value, std::string_view fragment, bool glue);
 // limit is dropped).
 std::vector<std::string_view> head_lines(const Head& head, size_t max_lines = 400);
 
-// Counting for one parse. read() is called once per line; every line then
-// ends as exactly one of header(), stored() (possibly deferred) or reject().
-class Tally {
- public:
-  explicit Tally(RowSink& sink) : sink_(sink) {}
-  // Counts a line; false when the source was cancelled (polled every 4096 lines).
-  bool read(const SourceRef& source);
-  void header() { ++counts_.header_units; }
-  void stored() { ++counts_.rows_stored; }
-  void reject(int64_t line, int64_t offset, std::string reason, std::string_view raw);
-  void reject(const Line& line, std::string reason) { reject(line.number, line.offset, std::move(reason), line.text); }
-  const ParseCounts& counts() const { return counts_; }
-
- private:
-  RowSink& sink_;
-  ParseCounts counts_;
-};
 
 }  // namespace pm::fwcfg

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "parsers/core/net_util.h"
+#include "parsers/core/tally.h"
 #include "parsers/core/time_util.h"
 
 namespace pm {
@@ -166,7 +167,7 @@ SniffResult PfirewallParser::sniff(const Head& head) const {
 Result<ParseCounts> PfirewallParser::parse(const SourceRef& source, RowSink& sink) const {
   auto reader = LineReader::open(source.file);
   if (!reader) return reader.status();
-  ParseCounts counts;
+  Tally tally(sink);
   std::vector<Col> columns;  // from #Fields; empty until seen
   int64_t fields_line = 0;
   bool fields_usable = true;  // the #Fields names date, time and action
@@ -177,16 +178,14 @@ Result<ParseCounts> PfirewallParser::parse(const SourceRef& source, RowSink& sin
   FirewallLogRow row;
   Line line;
   while (reader->next(line)) {
-    ++counts.units_read;
-    if ((counts.units_read & 0xFFFF) == 0 && source.cancelled())
-      return Status::error(ErrorKind::interrupted, "interrupted");
+    if (!tally.read(source)) return Status::error(ErrorKind::interrupted, "interrupted");
     std::string_view text = line.text;
     if (text.empty() || text.find_first_not_of(" \t") == std::string_view::npos) {
-      ++counts.header_units;
+      tally.header();
       continue;
     }
     if (text[0] == '#') {
-      ++counts.header_units;
+      tally.header();
       if (text.rfind("#Fields:", 0) == 0) {
         std::array<std::string_view, 24> names{};
         size_t n = split(text.substr(8), names);
@@ -200,10 +199,7 @@ Result<ParseCounts> PfirewallParser::parse(const SourceRef& source, RowSink& sin
       }
       continue;
     }
-    auto reject = [&](std::string reason) {
-      ++counts.rows_rejected;
-      sink.rejected({line.number, line.offset, std::move(reason), std::string(text.substr(0, 4096))});
-    };
+    auto reject = [&](std::string reason) { tally.reject(line, std::move(reason)); };
     if (line.truncated) {
       reject("line longer than 1 MiB: not a firewall log row");
       continue;
@@ -295,10 +291,10 @@ Result<ParseCounts> PfirewallParser::parse(const SourceRef& source, RowSink& sin
     ev.location = line.number;
     ev.offset = line.offset;
     sink.firewall_log(ev, row);
-    ++counts.rows_stored;
+    tally.stored();
   }
   if (!reader->status()) return reader->status();
-  return counts;
+  return tally.counts();
 }
 
 }  // namespace pm

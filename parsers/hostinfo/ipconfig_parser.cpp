@@ -1,8 +1,10 @@
 #include "parsers/hostinfo/ipconfig_parser.h"
 
+
 #include <string>
 
 #include "parsers/core/net_util.h"
+#include "parsers/core/tally.h"
 
 namespace pm {
 namespace {
@@ -211,10 +213,7 @@ bool is_mac48(std::string_view v) {
   return nonzero;
 }
 
-struct Outcome {
-  enum { stored, header, rejected } what;
-  std::string reason;
-};
+using Outcome = LineVerdict;
 
 class Run {
  public:
@@ -342,27 +341,16 @@ SniffResult IpconfigParser::sniff(const Head& head) const {
 Result<ParseCounts> IpconfigParser::parse(const SourceRef& source, RowSink& sink) const {
   auto reader = LineReader::open(source.file);
   if (!reader) return reader.status();
-  ParseCounts counts;
+  Tally tally(sink);
   Run run(sink);
   Line line;
   while (reader->next(line)) {
-    ++counts.units_read;
-    if ((counts.units_read & 0xFFFF) == 0 && source.cancelled())
-      return Status::error(ErrorKind::interrupted, "interrupted");
-    Outcome o;
-    if (line.truncated) o = {Outcome::rejected, "line longer than the line limit: not ipconfig output"};
-    else o = run.line(line.text, line.number);
-    switch (o.what) {
-      case Outcome::stored: ++counts.rows_stored; break;
-      case Outcome::header: ++counts.header_units; break;
-      case Outcome::rejected:
-        ++counts.rows_rejected;
-        sink.rejected({line.number, line.offset, std::move(o.reason), std::string(line.text.substr(0, 4096))});
-        break;
-    }
+    if (!tally.read(source)) return Status::error(ErrorKind::interrupted, "interrupted");
+    tally.record(line, line.truncated ? Outcome{Outcome::rejected, "line longer than the line limit: not ipconfig output"}
+                                      : run.line(line.text, line.number));
   }
   if (!reader->status()) return reader->status();
-  return counts;
+  return tally.counts();
 }
 
 }  // namespace pm

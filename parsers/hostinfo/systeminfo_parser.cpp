@@ -1,11 +1,13 @@
 #include "parsers/hostinfo/systeminfo_parser.h"
 
+
 #include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "parsers/core/net_util.h"
+#include "parsers/core/tally.h"
 
 namespace pm {
 namespace {
@@ -337,10 +339,7 @@ const Field* field_by_whole_label(std::string_view label) {
 
 // ------------------------------------------------------------------ parse
 
-struct Outcome {
-  enum { stored, header, rejected } what;
-  std::string reason;
-};
+using Outcome = LineVerdict;
 
 class Run {
  public:
@@ -583,27 +582,16 @@ SniffResult SysteminfoParser::sniff(const Head& head) const {
 Result<ParseCounts> SysteminfoParser::parse(const SourceRef& source, RowSink& sink) const {
   auto reader = LineReader::open(source.file);
   if (!reader) return reader.status();
-  ParseCounts counts;
+  Tally tally(sink);
   Run run(sink, reader->encoding().encoding == Encoding::windows1252);
   Line line;
   while (reader->next(line)) {
-    ++counts.units_read;
-    if ((counts.units_read & 0xFFFF) == 0 && source.cancelled())
-      return Status::error(ErrorKind::interrupted, "interrupted");
-    Outcome o;
-    if (line.truncated) o = {Outcome::rejected, "line longer than the line limit: not systeminfo output"};
-    else o = run.line(line.text, line.number);
-    switch (o.what) {
-      case Outcome::stored: ++counts.rows_stored; break;
-      case Outcome::header: ++counts.header_units; break;
-      case Outcome::rejected:
-        ++counts.rows_rejected;
-        sink.rejected({line.number, line.offset, std::move(o.reason), std::string(line.text.substr(0, 4096))});
-        break;
-    }
+    if (!tally.read(source)) return Status::error(ErrorKind::interrupted, "interrupted");
+    tally.record(line, line.truncated ? Outcome{Outcome::rejected, "line longer than the line limit: not systeminfo output"}
+                                      : run.line(line.text, line.number));
   }
   if (!reader->status()) return reader->status();
-  return counts;
+  return tally.counts();
 }
 
 }  // namespace pm

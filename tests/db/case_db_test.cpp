@@ -1,6 +1,9 @@
 // CaseDb: schema creation, versioning, host identity.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <sstream>
+
 #include "db/case_db.h"
 #include "support/run_cli.h"
 
@@ -81,4 +84,37 @@ TEST_CASE("host names, FQDNs and addresses resolve to one host", "[db][case][hos
   CHECK(host_name_kind("fe80::1") == "ip");
   CHECK(host_name_kind("a.b") == "fqdn");
   CHECK(host_name_kind("FS01") == "netbios");
+}
+
+TEST_CASE("a case from schema 1 is migrated on open, rows intact", "[db][case][migration]") {
+  test::TempDir tmp;
+  auto path = tmp.path / "old.db";
+  {
+    std::ifstream in(test::testdata("cases/schema_v1_case.sql"));
+    std::stringstream sql;
+    sql << in.rdbuf();
+    auto raw = Database::open(path, OpenMode::read_write_create);
+    REQUIRE(raw);
+    REQUIRE(raw->exec(sql.str()));
+    REQUIRE(raw->user_version() == 1);
+  }
+  auto ro = CaseDb::open_read_only(path);  // read-only commands ask for a migration first
+  REQUIRE_FALSE(ro);
+  CHECK(ro.status().message().find("migrate") != std::string::npos);
+  auto c = CaseDb::open_for_write(path);
+  REQUIRE(c);
+  CHECK(c->db().user_version() == kSchemaVersion);
+  auto count = [&](const char* sql) {
+    auto st = c->db().prepare(sql);
+    REQUIRE(st);
+    REQUIRE(st->step().value());
+    return st->column_int(0);
+  };
+  CHECK(count("SELECT count(*) FROM events") == 10);
+  CHECK(count("SELECT count(*) FROM firewall_log") == 10);
+  CHECK(count("SELECT count(*) FROM sources WHERE time_basis IS NULL") == 1);
+  CHECK(count("SELECT count(*) FROM sqlite_master WHERE name IN ('dpm_trace', 'installs', 'push_errors', "
+              "'win_events', 'win_event_data', 'push_attempts', 'msi_log')") == 7);
+  CHECK(count("SELECT count(*) FROM formats WHERE format = 'pfirewall' AND timestamp_desc = 'Firewall Log Time'") == 1);
+  CHECK(count("SELECT count(*) FROM timeline") == 10);
 }

@@ -17,6 +17,11 @@ struct CollectingSink final : RowSink {
   std::vector<FirewallRuleRow> rules;
   std::vector<HostFactRow> facts;
   std::vector<RejectedRow> rejects;
+  std::vector<DpmTraceRow> traces;
+  std::vector<MsiLineRow> msi_lines;
+  std::vector<InstallRow> installs;
+  std::vector<PushErrorRow> push_errors;
+  std::vector<WinEventRow> win_events;
 
   void claim_host(std::string_view name, std::string_view reason) override {
     claims.emplace_back(std::string(name), std::string(reason));
@@ -30,6 +35,23 @@ struct CollectingSink final : RowSink {
   void firewall_rule(const FirewallRuleRow& row) override { rules.push_back(row); }
   void host_fact(const HostFactRow& row) override { facts.push_back(row); }
   void rejected(const RejectedRow& row) override { rejects.push_back(row); }
+  void dpm_trace(const EventRow& e, const DpmTraceRow& row) override {
+    events.push_back(e);
+    traces.push_back(row);
+  }
+  void msi_line(const EventRow& e, const MsiLineRow& row) override {
+    events.push_back(e);
+    msi_lines.push_back(row);
+  }
+  void install(const InstallRow& row) override { installs.push_back(row); }
+  void push_error(const EventRow& e, const PushErrorRow& row) override {
+    events.push_back(e);
+    push_errors.push_back(row);
+  }
+  void win_event(const EventRow& e, const WinEventRow& row) override {
+    events.push_back(e);
+    win_events.push_back(row);
+  }
 
   // The value of the first fact with this name, or "".
   std::string fact(std::string_view name) const {
