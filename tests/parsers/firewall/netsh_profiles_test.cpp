@@ -4,11 +4,7 @@
 // rewrites them: review the diff.
 #include <catch2/catch.hpp>
 
-#include <atomic>
-#include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -16,9 +12,7 @@
 #include "parsers/firewall/netsh_rules_parser.h"
 #include "parsers/firewall/pfirewall_parser.h"
 #include "parsers/firewall/ps_firewall_parsers.h"
-#include "support/collecting_sink.h"
-#include "support/paths.h"
-#include "support/row_dump.h"
+#include "support/parse_fixture.h"
 
 namespace {
 
@@ -31,52 +25,20 @@ const pm::NetshProfilesParser& parser() {
 
 fs::path fixture(const std::string& name) { return pm::test::testdata("netsh/" + name); }
 
-struct Parsed {
-  pm::test::CollectingSink sink;
-  pm::ParseCounts counts;
-};
+using pm::test::Parsed;
 
-std::string counts_line(const pm::ParseCounts& c) {
-  std::ostringstream o;
-  o << "counts\tunits_read=" << c.units_read << "\trows_stored=" << c.rows_stored
-    << "\trows_rejected=" << c.rows_rejected << "\theader_units=" << c.header_units << "\tunit=" << c.unit;
-  return o.str();
-}
-
-size_t line_count(const fs::path& file) {  // lines as LineReader sees them
-  auto reader = pm::LineReader::open(file);
-  REQUIRE(reader);
-  size_t n = 0;
-  pm::Line line;
-  while (reader->next(line)) ++n;
-  return n;
-}
-
+// parse_file's checks; profile rows only.
 Parsed parse(const fs::path& file) {
-  INFO("parsing " << file.string());
-  REQUIRE(fs::exists(file));
-  pm::test::TestSource src(file);
-  Parsed p;
-  auto r = parser().parse(src.ref, p.sink);
-  INFO(r.status().message());
-  REQUIRE(r);
-  p.counts = r.value();
-  INFO(counts_line(p.counts));
-  CHECK(p.counts.reconciles());
-  CHECK(p.counts.unit == "line");
-  CHECK(p.counts.units_read == static_cast<int64_t>(line_count(file)));
+  Parsed p = pm::test::parse_file(parser(), file);
+  INFO(file.string() << ": " << pm::test::counts_line(p.counts));
   CHECK(p.sink.profiles.size() == static_cast<size_t>(p.counts.rows_stored));
-  CHECK(p.sink.rejects.size() == static_cast<size_t>(p.counts.rows_rejected));
   CHECK(p.sink.rules.empty());
   CHECK(p.sink.events.empty());
   return p;
 }
 
 const pm::FirewallProfileRow& profile(const Parsed& p, const std::string& name) {
-  for (const auto& r : p.sink.profiles)
-    if (r.profile == name) return r;
-  FAIL("no profile " << name);
-  throw;  // unreachable
+  return pm::test::find_row(p.sink.profiles, &pm::FirewallProfileRow::profile, name);
 }
 
 const std::string kSysLog = R"(%systemroot%\system32\LogFiles\Firewall\pfirewall.log)";
@@ -86,12 +48,7 @@ const std::string kSysLog = R"(%systemroot%\system32\LogFiles\Firewall\pfirewall
 TEST_CASE("netsh profiles: golden dumps", "[parsers][netsh]") {
   for (const char* name : {"allprofiles_default.txt", "allprofiles_wrapped.txt", "allprofiles_utf16.txt",
                            "allprofiles_german_cp850.txt", "allprofiles_garbage.txt", "currentprofile_public.txt"}) {
-    SECTION(name) {
-      Parsed p = parse(fixture(name));
-      std::string actual = counts_line(p.counts) + "\n" + pm::test::dump_rows(p.sink);
-      fs::path expected = fixture(name).replace_extension(".expected");
-      CHECK(pm::test::golden(expected.string(), actual) == actual);
-    }
+    SECTION(name) { pm::test::check_golden(parse(fixture(name)), fixture(name)); }
   }
 }
 
@@ -192,57 +149,21 @@ TEST_CASE("netsh profiles: sniff claims only netsh profile dumps", "[parsers][ne
   const pm::PsFirewallProfileParser ps_profiles;
   const pm::PsFirewallRuleParser ps_rules;
   const pm::PfirewallParser pfirewall;
-  std::vector<fs::path> files;
-  for (const char* dir : {"netsh", "powershell", "pfirewall"})
-    if (fs::exists(pm::test::testdata(dir)))
-      for (const auto& e : fs::directory_iterator(pm::test::testdata(dir)))
-        if (e.path().extension() != ".expected") files.push_back(e.path());
+  auto files = pm::test::fixture_inputs({"netsh", "powershell", "pfirewall"});
   REQUIRE(files.size() >= 12);
-  for (const auto& f : files) {
-    std::string stem = f.filename().string();
-    bool mine = stem.rfind("allprofiles_", 0) == 0 || stem.rfind("currentprofile_", 0) == 0 ||
-                stem == "netsh_allprofiles.txt";  // pfirewall's negative fixture is one of ours
-    auto s = pm::test::sniff_file(parser(), f);
-    INFO(stem << " -> " << s.score << " " << s.reason);
-    if (mine) {
-      CHECK(s.score >= 50);
-      CHECK(pm::test::sniff_file(rules, f).score < 50);
-      CHECK(pm::test::sniff_file(ps_profiles, f).score < 50);
-      CHECK(pm::test::sniff_file(ps_rules, f).score < 50);
-      CHECK(pm::test::sniff_file(pfirewall, f).score < 50);
-    } else {
-      CHECK(s.score < 50);
-    }
-  }
+  auto mine = [](const std::string& name) {
+    return name.rfind("allprofiles_", 0) == 0 || name.rfind("currentprofile_", 0) == 0 ||
+           name == "netsh_allprofiles.txt";  // pfirewall's negative fixture is one of ours
+  };
+  pm::test::check_sniff_claims(parser(), {&rules, &ps_profiles, &ps_rules, &pfirewall}, files, mine);
 }
 
 TEST_CASE("netsh profiles: open failure and cancellation", "[parsers][netsh]") {
-  pm::test::CollectingSink sink;
-  {
-    pm::test::TestSource src(fixture("no_such_file.txt"));
-    CHECK_FALSE(parser().parse(src.ref, sink));
-  }
   // 900 blocks: more lines than the 4096-line polling interval
-  fs::path big = fs::temp_directory_path() /
-                 ("pm_netsh_profiles_" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-  {
-    std::ifstream in(fixture("allprofiles_default.txt"), std::ios::binary);
-    std::stringstream one;
-    one << in.rdbuf();
-    std::ofstream out(big, std::ios::binary);
-    for (int i = 0; i < 300; ++i) out << one.str();
-  }
-  std::atomic<bool> cancel{true};
-  pm::test::TestSource src(big);
-  src.ref.cancel = &cancel;
-  auto r = parser().parse(src.ref, sink);
-  REQUIRE_FALSE(r);
-  CHECK(r.status().kind() == pm::ErrorKind::interrupted);
-  cancel = false;
-  pm::test::CollectingSink all;
-  auto ok = parser().parse(src.ref, all);
-  REQUIRE(ok);
-  CHECK(ok->rows_stored == 900);
-  CHECK(ok->reconciles());
-  fs::remove(big);
+  std::string one = pm::test::read_bytes(fixture("allprofiles_default.txt"));
+  pm::test::TempFile big("allprofiles_x300.txt", pm::test::repeated(one, 300));
+  pm::test::check_open_fails(parser(), fixture("no_such_file.txt"));
+  pm::test::check_cancelled(parser(), big);
+  Parsed p = parse(big);
+  CHECK(p.counts.rows_stored == 900);
 }

@@ -4,11 +4,7 @@
 // PM_UPDATE_GOLDEN=1 rewrites them: review the diff.
 #include <catch2/catch.hpp>
 
-#include <atomic>
-#include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -16,9 +12,7 @@
 #include "parsers/firewall/netsh_rules_parser.h"
 #include "parsers/firewall/pfirewall_parser.h"
 #include "parsers/firewall/ps_firewall_parsers.h"
-#include "support/collecting_sink.h"
-#include "support/paths.h"
-#include "support/row_dump.h"
+#include "support/parse_fixture.h"
 
 namespace {
 
@@ -31,51 +25,19 @@ const pm::NetshRulesParser& parser() {
 
 fs::path fixture(const std::string& name) { return pm::test::testdata("netsh/" + name); }
 
-struct Parsed {
-  pm::test::CollectingSink sink;
-  pm::ParseCounts counts;
-};
+using pm::test::Parsed;
 
-std::string counts_line(const pm::ParseCounts& c) {
-  std::ostringstream o;
-  o << "counts\tunits_read=" << c.units_read << "\trows_stored=" << c.rows_stored
-    << "\trows_rejected=" << c.rows_rejected << "\theader_units=" << c.header_units << "\tunit=" << c.unit;
-  return o.str();
-}
-
-size_t line_count(const fs::path& file) {
-  auto reader = pm::LineReader::open(file);
-  REQUIRE(reader);
-  size_t n = 0;
-  pm::Line line;
-  while (reader->next(line)) ++n;
-  return n;
-}
-
+// parse_file's checks; rule rows only.
 Parsed parse(const fs::path& file) {
-  INFO("parsing " << file.string());
-  REQUIRE(fs::exists(file));
-  pm::test::TestSource src(file);
-  Parsed p;
-  auto r = parser().parse(src.ref, p.sink);
-  INFO(r.status().message());
-  REQUIRE(r);
-  p.counts = r.value();
-  INFO(counts_line(p.counts));
-  CHECK(p.counts.reconciles());
-  CHECK(p.counts.unit == "line");
-  CHECK(p.counts.units_read == static_cast<int64_t>(line_count(file)));
+  Parsed p = pm::test::parse_file(parser(), file);
+  INFO(file.string() << ": " << pm::test::counts_line(p.counts));
   CHECK(p.sink.rules.size() == static_cast<size_t>(p.counts.rows_stored));
-  CHECK(p.sink.rejects.size() == static_cast<size_t>(p.counts.rows_rejected));
   CHECK(p.sink.profiles.empty());
   return p;
 }
 
 const pm::FirewallRuleRow& rule(const Parsed& p, const std::string& name) {
-  for (const auto& r : p.sink.rules)
-    if (r.name == name) return r;
-  FAIL("no rule " << name);
-  throw;  // unreachable
+  return pm::test::find_row(p.sink.rules, &pm::FirewallRuleRow::name, name);
 }
 
 const std::string kDpmac =
@@ -95,12 +57,7 @@ bool same_rule(pm::FirewallRuleRow a, pm::FirewallRuleRow b) {
 TEST_CASE("netsh rules: golden dumps", "[parsers][netsh]") {
   for (const char* name : {"rules_verbose.txt", "rules_plain.txt", "rules_wrapped.txt", "rules_german_utf16.txt",
                            "rules_garbage.txt", "rules_none.txt"}) {
-    SECTION(name) {
-      Parsed p = parse(fixture(name));
-      std::string actual = counts_line(p.counts) + "\n" + pm::test::dump_rows(p.sink);
-      fs::path expected = fixture(name).replace_extension(".expected");
-      CHECK(pm::test::golden(expected.string(), actual) == actual);
-    }
+    SECTION(name) { pm::test::check_golden(parse(fixture(name)), fixture(name)); }
   }
 }
 
@@ -223,21 +180,15 @@ TEST_CASE("netsh rules: German labels and values, UTF-16LE", "[parsers][netsh]")
 }
 
 TEST_CASE("netsh rules: label spelling variants", "[parsers][netsh]") {
-  fs::path f = fs::temp_directory_path() /
-               ("pm_netsh_rules_" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-  {
-    std::ofstream out(f, std::ios::binary);
-    out << "Regelname:                            X\n"
-        << std::string(70, '-') << "\n"
-        << "LokaleIP:                             10.0.0.1\n"
-        << "RemoteIP:                             10.0.0.2\n"
-        << "Lokaler Port:                         80\n"
-        << "Remote-Port:                          81\n"
-        << "Enabled: Yes\n"  // squeezed by hand: known labels need one blank only
-        << "Aktion:                               Umgehen\n";
-  }
+  pm::test::TempFile f("rules_spelling.txt",
+                       "Regelname:                            X\n" + std::string(70, '-') + "\n" +
+                           "LokaleIP:                             10.0.0.1\n"
+                           "RemoteIP:                             10.0.0.2\n"
+                           "Lokaler Port:                         80\n"
+                           "Remote-Port:                          81\n"
+                           "Enabled: Yes\n"  // squeezed by hand: known labels need one blank only
+                           "Aktion:                               Umgehen\n");
   Parsed p = parse(f);
-  fs::remove(f);
   REQUIRE(p.sink.rules.size() == 1);
   const auto& r = p.sink.rules[0];
   CHECK(r.local_ip == "10.0.0.1");
@@ -281,56 +232,20 @@ TEST_CASE("netsh rules: sniff claims only netsh rule dumps", "[parsers][netsh]")
   const pm::PsFirewallProfileParser ps_profiles;
   const pm::PsFirewallRuleParser ps_rules;
   const pm::PfirewallParser pfirewall;
-  std::vector<fs::path> files;
-  for (const char* dir : {"netsh", "powershell", "pfirewall"})
-    if (fs::exists(pm::test::testdata(dir)))
-      for (const auto& e : fs::directory_iterator(pm::test::testdata(dir)))
-        if (e.path().extension() != ".expected") files.push_back(e.path());
+  auto files = pm::test::fixture_inputs({"netsh", "powershell", "pfirewall"});
   REQUIRE(files.size() >= 12);
-  for (const auto& f : files) {
-    std::string stem = f.filename().string();
-    bool mine = stem.rfind("rules_", 0) == 0 && stem != "rules_none.txt";  // nothing to claim there
-    auto s = pm::test::sniff_file(parser(), f);
-    INFO(stem << " -> " << s.score << " " << s.reason);
-    if (mine) {
-      CHECK(s.score >= 50);
-      CHECK(pm::test::sniff_file(profiles, f).score < 50);
-      CHECK(pm::test::sniff_file(ps_profiles, f).score < 50);
-      CHECK(pm::test::sniff_file(ps_rules, f).score < 50);
-      CHECK(pm::test::sniff_file(pfirewall, f).score < 50);
-    } else {
-      CHECK(s.score < 50);
-    }
-  }
+  auto mine = [](const std::string& name) {
+    return name.rfind("rules_", 0) == 0 && name != "rules_none.txt";  // nothing to claim there
+  };
+  pm::test::check_sniff_claims(parser(), {&profiles, &ps_profiles, &ps_rules, &pfirewall}, files, mine);
 }
 
 TEST_CASE("netsh rules: open failure and cancellation", "[parsers][netsh]") {
-  pm::test::CollectingSink sink;
-  {
-    pm::test::TestSource src(fixture("no_such_file.txt"));
-    CHECK_FALSE(parser().parse(src.ref, sink));
-  }
-  fs::path big = fs::temp_directory_path() /
-                 ("pm_netsh_rules_big_" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-  {
-    std::ifstream in(fixture("rules_verbose.txt"), std::ios::binary);
-    std::stringstream one;
-    one << in.rdbuf();
-    std::ofstream out(big, std::ios::binary);
-    for (int i = 0; i < 30; ++i) out << one.str();  // > 4096 lines
-  }
-  std::atomic<bool> cancel{true};
-  pm::test::TestSource src(big);
-  src.ref.cancel = &cancel;
-  auto r = parser().parse(src.ref, sink);
-  REQUIRE_FALSE(r);
-  CHECK(r.status().kind() == pm::ErrorKind::interrupted);
-  cancel = false;
-  pm::test::CollectingSink all;
-  auto ok = parser().parse(src.ref, all);
-  REQUIRE(ok);
-  CHECK(ok->rows_stored == 330);
-  CHECK(ok->rows_rejected == 0);
-  CHECK(ok->reconciles());
-  fs::remove(big);
+  std::string one = pm::test::read_bytes(fixture("rules_verbose.txt"));
+  pm::test::TempFile big("rules_verbose_x30.txt", pm::test::repeated(one, 30));  // > 4096 lines
+  pm::test::check_open_fails(parser(), fixture("no_such_file.txt"));
+  pm::test::check_cancelled(parser(), big);
+  Parsed p = parse(big);
+  CHECK(p.counts.rows_stored == 330);
+  CHECK(p.counts.rows_rejected == 0);
 }

@@ -1,23 +1,16 @@
 // Tests for the pfirewall.log parser (parsers/firewall/pfirewall_parser.cpp).
 // Fixtures: testdata/pfirewall/<case>.log with golden dumps <case>.expected
-// (PM_UPDATE_GOLDEN=1 rewrites them; review the diff). Corpus test: every
-// *.log under ../shared/corpus/firewall, counted independently with awk.
+// (PM_UPDATE_GOLDEN=1 rewrites them; review the diff). The shared corpus is
+// tested in pfirewall_corpus_test.cpp.
 #include <catch2/catch.hpp>
 
-#include <algorithm>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "parsers/core/time_util.h"
 #include "parsers/firewall/pfirewall_parser.h"
-#include "support/collecting_sink.h"
-#include "support/paths.h"
-#include "support/row_dump.h"
+#include "support/parse_fixture.h"
 
 namespace {
 
@@ -28,6 +21,10 @@ using pm::event_flags::local_nonexistent;
 using pm::event_flags::out_of_order;
 using pm::event_flags::zone_unknown;
 
+using pm::test::counts_line;
+using pm::test::Parsed;
+using pm::test::read_bytes;
+
 const pm::PfirewallParser& parser() {
   static const pm::PfirewallParser p;
   return p;
@@ -35,65 +32,22 @@ const pm::PfirewallParser& parser() {
 
 fs::path fixture(const std::string& name) { return pm::test::testdata("pfirewall/" + name); }
 
-struct Parsed {
-  pm::test::CollectingSink sink;
-  pm::ParseCounts counts;
-};
-
-std::string counts_line(const pm::ParseCounts& c) {
-  std::ostringstream o;
-  o << "counts\tunits_read=" << c.units_read << "\trows_stored=" << c.rows_stored
-    << "\trows_rejected=" << c.rows_rejected << "\theader_units=" << c.header_units << "\tunit=" << c.unit;
-  return o.str();
-}
-
-// Every parse goes through here: the counts must reconcile, every time.
-void check_counts(const Parsed& p) {
-  INFO(counts_line(p.counts));
-  CHECK(p.counts.units_read == p.counts.rows_stored + p.counts.rows_rejected + p.counts.header_units);
-  CHECK(p.counts.reconciles());
-  CHECK(p.counts.unit == "line");
+// Every parse goes through here: parse_file's checks, and one event and one
+// firewall row a stored row. zone "" = no zone known (UTC assumed, rows
+// flagged zone_unknown).
+Parsed parse(const fs::path& file, const std::string& zone = "UTC") {
+  Parsed p = pm::test::parse_file(parser(), file, zone);
+  INFO(file.string() << ": " << counts_line(p.counts));
   CHECK(p.sink.events.size() == static_cast<size_t>(p.counts.rows_stored));
   CHECK(p.sink.firewall.size() == static_cast<size_t>(p.counts.rows_stored));
-  CHECK(p.sink.rejects.size() == static_cast<size_t>(p.counts.rows_rejected));
-}
-
-// zone "" = no zone known (UTC assumed, rows flagged zone_unknown).
-Parsed parse(const fs::path& file, const std::string& zone = "UTC") {
-  INFO("parsing " << file.string() << " zone '" << zone << "'");
-  pm::test::TestSource src(file, zone);
-  Parsed p;
-  auto r = parser().parse(src.ref, p.sink);
-  INFO(r.status().message());
-  REQUIRE(r);
-  p.counts = r.value();
-  check_counts(p);
   return p;
 }
-
-std::string dump(const Parsed& p) { return counts_line(p.counts) + "\n" + pm::test::dump_rows(p.sink); }
 
 // The zone a fixture is read with, from its name.
 std::string zone_for(const std::string& stem) {
   if (stem.find("new_york") != std::string::npos) return "America/New_York";
   if (stem.find("unknown_zone") != std::string::npos) return "";
   return "UTC";
-}
-
-void check_golden(const std::string& stem) {
-  INFO("fixture " << stem);
-  Parsed p = parse(fixture(stem + ".log"), zone_for(stem));
-  std::string actual = dump(p);
-  std::string expected = pm::test::golden(fixture(stem + ".expected").string(), actual);
-  REQUIRE_FALSE(expected.empty());
-  CHECK(actual == expected);
-}
-
-std::string read_bytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 // Byte offset of each line's first byte (index 0 = line 1), computed from the
@@ -120,14 +74,12 @@ std::string text(const pm::Value& v) {
 }  // namespace
 
 TEST_CASE("pfirewall: every fixture matches its golden dump", "[parsers][firewall]") {
-  std::vector<std::string> stems;
-  for (const auto& entry : fs::directory_iterator(pm::test::testdata("pfirewall")))
-    if (entry.path().extension() == ".log") stems.push_back(entry.path().stem().string());
-  std::sort(stems.begin(), stems.end());
-  REQUIRE(stems.size() >= 17);
-  for (const auto& stem : stems) {
+  auto logs = pm::test::fixture_inputs({"pfirewall"}, ".log");
+  REQUIRE(logs.size() >= 17);
+  for (const auto& log : logs) {
+    std::string stem = log.stem().string();
     INFO("fixture " << stem);
-    check_golden(stem);
+    pm::test::check_golden(parse(log, zone_for(stem)), log);
     CHECK(fs::exists(fixture(stem + ".expected")));  // fixtures come in pairs
   }
 }
@@ -533,113 +485,4 @@ TEST_CASE("pfirewall: sniff scores", "[parsers][firewall]") {
   REQUIRE(iis.sink.rejects.size() == 2);
   CHECK(iis.sink.rejects[0].reason ==
         "the #Fields at line 4 has no date, time or action column: not a Windows Firewall log layout");
-}
-
-// ------------------------------------------------------------------ corpus
-
-namespace {
-
-std::string shell_quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'') q += "'\\''";
-    else q += c;
-  }
-  return q + "'";
-}
-
-// Runs a shell command and returns its standard output; fails the test on a
-// non-zero exit.
-std::string run(const std::string& cmd) {
-  INFO("command: " << cmd);
-  std::FILE* f = ::popen(cmd.c_str(), "r");
-  REQUIRE(f != nullptr);
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-  int rc = ::pclose(f);
-  REQUIRE(rc == 0);
-  return out;
-}
-
-int64_t run_count(const std::string& cmd) {
-  std::string out = run(cmd);
-  INFO("output: " << out);
-  auto n = std::stoll(out);
-  return n;
-}
-
-// "  5119 ALLOW\n" lines from `uniq -c` -> {ALLOW: 5119}
-std::map<std::string, int64_t> run_uniq_counts(const std::string& cmd) {
-  std::map<std::string, int64_t> m;
-  std::istringstream in(run(cmd));
-  int64_t n;
-  std::string key;
-  while (in >> n >> key) m[key] = n;
-  return m;
-}
-
-std::string describe(const std::map<std::string, int64_t>& m) {
-  std::ostringstream o;
-  for (const auto& [k, v] : m) o << k << '=' << v << ' ';
-  return o.str();
-}
-
-}  // namespace
-
-TEST_CASE("pfirewall: shared corpus, counted independently with awk", "[parsers][firewall][corpus]") {
-  fs::path dir = pm::test::shared_dir() / "corpus" / "firewall";
-  if (!pm::test::have_shared_corpus() || !fs::is_directory(dir)) {
-    WARN("skipped: no shared corpus at " << dir.string());
-    SUCCEED("skipped");
-    return;
-  }
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(dir))
-    if (entry.path().extension() == ".log") files.push_back(entry.path());
-  std::sort(files.begin(), files.end());
-  REQUIRE_FALSE(files.empty());
-
-  for (const auto& file : files) {
-    const std::string q = shell_quote(file.string());
-    const std::string clean = "tr -d '\\r' < " + q + " | ";  // CRLF or LF alike
-    const int64_t lines = run_count(clean + "awk 'END { print NR }'");
-    const int64_t data_lines = run_count(clean + "awk '!/^#/ && NF' | wc -l");
-    const int64_t other_lines = run_count(clean + "awk '/^#/ || !NF' | wc -l");
-    const auto actions = run_uniq_counts(clean + "awk '!/^#/ && NF { print $3 }' | sort | uniq -c");
-    const auto protocols = run_uniq_counts(clean + "awk '!/^#/ && NF { print $4 }' | sort | uniq -c");
-
-    Parsed p = parse(file, "UTC");
-    std::map<std::string, int64_t> parsed_actions, parsed_protocols;
-    int64_t out_of_order_rows = 0, invalid_rows = 0, ipv6_rows = 0, lost_events = 0;
-    for (size_t i = 0; i < p.sink.firewall.size(); ++i) {
-      const auto& r = p.sink.firewall[i];
-      ++parsed_actions[r.action];
-      ++parsed_protocols[r.protocol.empty() ? "-" : r.protocol];
-      if (p.sink.events[i].flags & out_of_order) ++out_of_order_rows;
-      if (p.sink.events[i].flags & invalid_value) ++invalid_rows;
-      if (r.src_ip.find(':') != std::string::npos) ++ipv6_rows;
-      if (r.lost_events) lost_events += *r.lost_events;
-    }
-
-    INFO(file.filename().string() << ": " << lines << " lines, " << data_lines << " data lines (awk), "
-                                  << counts_line(p.counts));
-    INFO("awk actions: " << describe(actions) << "| parsed: " << describe(parsed_actions));
-    INFO("awk protocols: " << describe(protocols) << "| parsed: " << describe(parsed_protocols));
-    INFO("out-of-order rows " << out_of_order_rows << ", invalid rows " << invalid_rows << ", IPv6 rows "
-                              << ipv6_rows << ", events lost " << lost_events);
-    CHECK(data_lines > 0);
-    CHECK(p.counts.units_read == lines);
-    CHECK(p.counts.rows_stored + p.counts.rows_rejected == data_lines);
-    CHECK(p.counts.header_units == other_lines);
-    CHECK(p.counts.rows_rejected == 0);
-    CHECK(parsed_actions == actions);
-    CHECK(parsed_protocols == protocols);
-    CHECK(invalid_rows == 0);
-    if (file.filename() == "pfirewall-win10-2021.log") {
-      CHECK(p.counts.rows_stored == 16809);  // as documented in corpus/README.md
-      CHECK(out_of_order_rows >= 2);         // both INFO-EVENTS-LOST rows are late
-    }
-  }
 }

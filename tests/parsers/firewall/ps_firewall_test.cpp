@@ -5,23 +5,15 @@
 // rewrites them: review the diff.
 #include <catch2/catch.hpp>
 
-#include <atomic>
-#include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
-#include <sstream>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 #include "parsers/firewall/netsh_profiles_parser.h"
 #include "parsers/firewall/netsh_rules_parser.h"
 #include "parsers/firewall/pfirewall_parser.h"
 #include "parsers/firewall/ps_firewall_parsers.h"
-#include "support/collecting_sink.h"
-#include "support/paths.h"
-#include "support/row_dump.h"
+#include "support/parse_fixture.h"
 
 namespace {
 
@@ -32,61 +24,22 @@ const pm::PsFirewallRuleParser kRules;
 
 fs::path fixture(const std::string& name) { return pm::test::testdata("powershell/" + name); }
 
-fs::path temp_file(const std::string& tag) {
-  return fs::temp_directory_path() /
-         ("pm_ps_" + tag + "_" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-}
+using pm::test::Parsed;
 
-struct Parsed {
-  pm::test::CollectingSink sink;
-  pm::ParseCounts counts;
-};
-
-std::string counts_line(const pm::ParseCounts& c) {
-  std::ostringstream o;
-  o << "counts\tunits_read=" << c.units_read << "\trows_stored=" << c.rows_stored
-    << "\trows_rejected=" << c.rows_rejected << "\theader_units=" << c.header_units << "\tunit=" << c.unit;
-  return o.str();
-}
-
-size_t line_count(const fs::path& file) {
-  auto reader = pm::LineReader::open(file);
-  REQUIRE(reader);
-  size_t n = 0;
-  pm::Line line;
-  while (reader->next(line)) ++n;
-  return n;
-}
-
+// parse_file's checks; profile and rule rows only.
 Parsed parse(const pm::Parser& parser, const fs::path& file) {
-  INFO("parsing " << file.string() << " with " << parser.name());
-  REQUIRE(fs::exists(file));
-  pm::test::TestSource src(file);
-  Parsed p;
-  auto r = parser.parse(src.ref, p.sink);
-  INFO(r.status().message());
-  REQUIRE(r);
-  p.counts = r.value();
-  INFO(counts_line(p.counts));
-  CHECK(p.counts.reconciles());
-  CHECK(p.counts.unit == "line");
-  CHECK(p.counts.units_read == static_cast<int64_t>(line_count(file)));
+  Parsed p = pm::test::parse_file(parser, file);
+  INFO(file.string() << ": " << pm::test::counts_line(p.counts));
   CHECK(p.sink.profiles.size() + p.sink.rules.size() == static_cast<size_t>(p.counts.rows_stored));
-  CHECK(p.sink.rejects.size() == static_cast<size_t>(p.counts.rows_rejected));
   return p;
 }
 
-template <class Row>
-const Row& find(const std::vector<Row>& rows, const std::string& key) {
-  for (const auto& r : rows) {
-    if constexpr (std::is_same_v<Row, pm::FirewallProfileRow>) {
-      if (r.profile == key) return r;
-    } else {
-      if (r.rule_id == key) return r;
-    }
-  }
-  FAIL("no row " << key);
-  throw;  // unreachable
+// A profile by name, a rule by its rule_id (PowerShell Name).
+const pm::FirewallProfileRow& find(const std::vector<pm::FirewallProfileRow>& rows, const std::string& key) {
+  return pm::test::find_row(rows, &pm::FirewallProfileRow::profile, key);
+}
+const pm::FirewallRuleRow& find(const std::vector<pm::FirewallRuleRow>& rows, const std::string& key) {
+  return pm::test::find_row(rows, &pm::FirewallRuleRow::rule_id, key);
 }
 
 const std::string kSysLog = R"(%systemroot%\system32\LogFiles\Firewall\pfirewall.log)";
@@ -102,12 +55,7 @@ TEST_CASE("powershell firewall: golden dumps", "[parsers][powershell]") {
   };
   for (const Case& c : {Case{&kProfiles, "netfirewallprofile.txt"}, Case{&kProfiles, "netfirewallprofile_copied.txt"},
                         Case{&kRules, "netfirewallrule.txt"}, Case{&kRules, "netfirewallrule_copied.txt"}}) {
-    SECTION(c.name) {
-      Parsed p = parse(*c.parser, fixture(c.name));
-      std::string actual = counts_line(p.counts) + "\n" + pm::test::dump_rows(p.sink);
-      fs::path expected = fixture(c.name).replace_extension(".expected");
-      CHECK(pm::test::golden(expected.string(), actual) == actual);
-    }
+    SECTION(c.name) { pm::test::check_golden(parse(*c.parser, fixture(c.name)), fixture(c.name)); }
   }
 }
 
@@ -205,37 +153,28 @@ TEST_CASE("powershell firewall: Get-NetFirewallRule with errors and stray text",
 }
 
 TEST_CASE("powershell firewall: UTF-16LE without BOM reads the same", "[parsers][powershell]") {
-  fs::path f = temp_file("nobom");
-  {
-    std::ifstream in(fixture("netfirewallrule.txt"), std::ios::binary);
-    std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    REQUIRE(all.rfind("\xFF\xFE", 0) == 0);
-    std::ofstream(f, std::ios::binary) << all.substr(2);
-  }
+  std::string all = pm::test::read_bytes(fixture("netfirewallrule.txt"));
+  REQUIRE(all.rfind("\xFF\xFE", 0) == 0);
+  pm::test::TempFile f("netfirewallrule_nobom.txt", all.substr(2));
   Parsed a = parse(kRules, fixture("netfirewallrule.txt"));
   Parsed b = parse(kRules, f);
-  fs::remove(f);
   CHECK(pm::test::dump_rows(a.sink) == pm::test::dump_rows(b.sink));
 }
 
 TEST_CASE("powershell firewall: records without blank lines, and the wrong record kind", "[parsers][powershell]") {
-  fs::path f = temp_file("records");
-  {
-    std::ofstream out(f, std::ios::binary);
-    out << "Name                  : Domain\n"
-        << "Enabled               : False\n"
-        << "Name                  : Public\n"  // a repeated property starts a new record
-        << "Enabled               : True\n"
-        << "\n"
-        << "Name                  : CoreNet-DNS-Out-UDP\n"
-        << "DisplayName           : Core Networking - DNS (UDP-Out)\n"
-        << "Direction             : Outbound\n"
-        << "\n"
-        << "DisplayName           : x\n";
-  }
+  pm::test::TempFile f("records.txt",
+                       "Name                  : Domain\n"
+                       "Enabled               : False\n"
+                       "Name                  : Public\n"  // a repeated property starts a new record
+                       "Enabled               : True\n"
+                       "\n"
+                       "Name                  : CoreNet-DNS-Out-UDP\n"
+                       "DisplayName           : Core Networking - DNS (UDP-Out)\n"
+                       "Direction             : Outbound\n"
+                       "\n"
+                       "DisplayName           : x\n");
   Parsed p = parse(kProfiles, f);
   Parsed r = parse(kRules, f);
-  fs::remove(f);
   REQUIRE(p.sink.profiles.size() == 2);
   CHECK(p.sink.profiles[1].profile == "Public");
   CHECK(p.sink.profiles[1].state == "on");
@@ -251,55 +190,23 @@ TEST_CASE("powershell firewall: sniff claims only its own list output", "[parser
   const pm::NetshProfilesParser netsh_profiles;
   const pm::NetshRulesParser netsh_rules;
   const pm::PfirewallParser pfirewall;
-  std::vector<fs::path> files;
-  for (const char* dir : {"netsh", "powershell", "pfirewall"})
-    if (fs::exists(pm::test::testdata(dir)))
-      for (const auto& e : fs::directory_iterator(pm::test::testdata(dir)))
-        if (e.path().extension() != ".expected") files.push_back(e.path());
+  auto files = pm::test::fixture_inputs({"netsh", "powershell", "pfirewall"});
   if (pm::test::have_shared_corpus())
     for (const auto& e : fs::directory_iterator(pm::test::shared_dir() / "corpus" / "firewall"))
       if (e.path().extension() == ".log") files.push_back(e.path());
   REQUIRE(files.size() >= 12);
-  for (const auto& f : files) {
-    std::string stem = f.filename().string();
-    bool profiles = stem.rfind("netfirewallprofile", 0) == 0;
-    bool rules = stem.rfind("netfirewallrule", 0) == 0;
-    auto sp = pm::test::sniff_file(kProfiles, f);
-    auto sr = pm::test::sniff_file(kRules, f);
-    INFO(stem << " -> profile " << sp.score << " (" << sp.reason << "), rule " << sr.score << " (" << sr.reason << ")");
-    CHECK((sp.score >= 50) == profiles);
-    CHECK((sr.score >= 50) == rules);
-    if (profiles || rules) {
-      CHECK(pm::test::sniff_file(netsh_profiles, f).score < 50);
-      CHECK(pm::test::sniff_file(netsh_rules, f).score < 50);
-      CHECK(pm::test::sniff_file(pfirewall, f).score < 50);
-    }
-  }
+  // Each claims its own files; neither the other nor netsh or pfirewall claims them.
+  pm::test::check_sniff_claims(kProfiles, {&kRules, &netsh_profiles, &netsh_rules, &pfirewall}, files,
+                               [](const std::string& name) { return name.rfind("netfirewallprofile", 0) == 0; });
+  pm::test::check_sniff_claims(kRules, {&kProfiles, &netsh_profiles, &netsh_rules, &pfirewall}, files,
+                               [](const std::string& name) { return name.rfind("netfirewallrule", 0) == 0; });
 }
 
 TEST_CASE("powershell firewall: open failure and cancellation", "[parsers][powershell]") {
-  pm::test::CollectingSink sink;
-  {
-    pm::test::TestSource src(fixture("no_such_file.txt"));
-    CHECK_FALSE(kProfiles.parse(src.ref, sink));
-    CHECK_FALSE(kRules.parse(src.ref, sink));
-  }
-  fs::path big = temp_file("big");
-  {
-    std::ofstream out(big, std::ios::binary);
-    for (int i = 0; i < 2000; ++i) out << "\nName    : Domain\nEnabled : True\n";
-  }
-  std::atomic<bool> cancel{true};
-  pm::test::TestSource src(big);
-  src.ref.cancel = &cancel;
-  auto r = kProfiles.parse(src.ref, sink);
-  REQUIRE_FALSE(r);
-  CHECK(r.status().kind() == pm::ErrorKind::interrupted);
-  cancel = false;
-  pm::test::CollectingSink all;
-  auto ok = kProfiles.parse(src.ref, all);
-  REQUIRE(ok);
-  CHECK(ok->rows_stored == 2000);
-  CHECK(ok->reconciles());
-  fs::remove(big);
+  pm::test::check_open_fails(kProfiles, fixture("no_such_file.txt"));
+  pm::test::check_open_fails(kRules, fixture("no_such_file.txt"));
+  pm::test::TempFile big("profiles_x2000.txt", pm::test::repeated("\nName    : Domain\nEnabled : True\n", 2000));
+  pm::test::check_cancelled(kProfiles, big);
+  Parsed p = parse(kProfiles, big);
+  CHECK(p.counts.rows_stored == 2000);
 }

@@ -1,87 +1,43 @@
-#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "parsers/hostinfo/ipconfig_parser.h"
-#include "support/collecting_sink.h"
-#include "support/paths.h"
-#include "support/row_dump.h"
+#include "support/parse_fixture.h"
 
 namespace fs = std::filesystem;
-using pm::test::CollectingSink;
 
 namespace {
 
-struct Parsed {
-  CollectingSink sink;
-  pm::ParseCounts counts;
-};
+using pm::test::facts;
+using pm::test::Parsed;
+using pm::test::TempFile;
 
+// parse_file's checks; a stored row is a line that gave facts.
 Parsed parse_ipconfig(const fs::path& file) {
-  pm::IpconfigParser parser;
-  pm::test::TestSource source(file);
-  Parsed out;
-  auto result = parser.parse(source.ref, out.sink);
-  REQUIRE(result);
-  out.counts = result.value();
-  return out;
-}
-
-std::vector<std::string> facts(const CollectingSink& sink, const std::string& name) {
-  std::vector<std::string> values;
-  for (const auto& f : sink.facts)
-    if (f.fact == name) values.push_back(f.value);
-  return values;
-}
-
-int64_t fact_lines(const CollectingSink& sink) {
-  std::vector<int64_t> lines;
-  for (const auto& f : sink.facts) lines.push_back(f.location);
-  std::sort(lines.begin(), lines.end());
-  return std::unique(lines.begin(), lines.end()) - lines.begin();
-}
-
-void check_counts(const Parsed& p) {
-  CHECK(p.counts.reconciles());
-  CHECK(p.counts.rows_rejected == static_cast<int64_t>(p.sink.rejects.size()));
-  CHECK(p.counts.rows_stored == fact_lines(p.sink));
-}
-
-fs::path write_temp(const std::string& name, const std::string& bytes) {
-  fs::path dir = fs::temp_directory_path() / "pm_hostinfo_tests";
-  fs::create_directories(dir);
-  fs::path file = dir / name;
-  std::ofstream(file, std::ios::binary) << bytes;
-  return file;
+  Parsed p = pm::test::parse_file(pm::IpconfigParser(), file);
+  INFO(file.string() << ": " << pm::test::counts_line(p.counts));
+  CHECK(p.counts.rows_stored == pm::test::fact_lines(p.sink));
+  return p;
 }
 
 }  // namespace
 
 TEST_CASE("ipconfig: every fixture matches its golden dump", "[parsers][ipconfig]") {
   pm::IpconfigParser parser;
-  int files = 0;
-  for (const auto& entry : fs::directory_iterator(pm::test::testdata("ipconfig"))) {
-    if (entry.path().extension() != ".txt") continue;
-    ++files;
-    DYNAMIC_SECTION(entry.path().filename().string()) {
-      CHECK(pm::test::sniff_file(parser, entry.path()).score >= 50);
-      Parsed p = parse_ipconfig(entry.path());
-      check_counts(p);
-      std::string dump = pm::test::dump_rows(p.sink);
-      fs::path expected = entry.path();
-      expected.replace_extension(".expected");
-      CHECK(dump == pm::test::golden(expected.string(), dump));
+  auto files = pm::test::fixture_inputs({"ipconfig"}, ".txt");
+  for (const auto& file : files) {
+    DYNAMIC_SECTION(file.filename().string()) {
+      CHECK(pm::test::sniff_file(parser, file).score >= 50);
+      pm::test::check_golden(parse_ipconfig(file), file, pm::test::Dump::rows_only);
     }
   }
-  CHECK(files >= 5);
+  CHECK(files.size() >= 5);
 }
 
 TEST_CASE("ipconfig: Server 2012 R2 /all", "[parsers][ipconfig]") {
   Parsed p = parse_ipconfig(pm::test::testdata("ipconfig/server2012r2_all.txt"));
-  check_counts(p);
   CHECK(p.sink.rejects.empty());
   REQUIRE(p.sink.claims.size() == 1);
   CHECK(p.sink.claims[0].first == "WEB01");
@@ -105,7 +61,6 @@ TEST_CASE("ipconfig: Server 2012 R2 /all", "[parsers][ipconfig]") {
 
 TEST_CASE("ipconfig: Windows 10 UTF-16LE capture with two gateways", "[parsers][ipconfig]") {
   Parsed p = parse_ipconfig(pm::test::testdata("ipconfig/win10_ps_utf16le.txt"));
-  check_counts(p);
   CHECK(p.sink.rejects.empty());
   CHECK(p.sink.fact("host_name") == "DESKTOP-7Q2M4KD");
   CHECK(p.sink.fact("dns_suffix").empty());
@@ -122,7 +77,6 @@ TEST_CASE("ipconfig: Windows 10 UTF-16LE capture with two gateways", "[parsers][
 
 TEST_CASE("ipconfig: German, OEM code page", "[parsers][ipconfig]") {
   Parsed p = parse_ipconfig(pm::test::testdata("ipconfig/win10_de_oem850.txt"));
-  check_counts(p);
   CHECK(p.sink.rejects.empty());
   CHECK(p.sink.fact("host_name") == "PC-BUCHHALTUNG");
   CHECK(p.sink.fact("dns_suffix") == "ad.beispiel.de");
@@ -137,7 +91,6 @@ TEST_CASE("ipconfig: German, OEM code page", "[parsers][ipconfig]") {
 
 TEST_CASE("ipconfig: Windows XP layout", "[parsers][ipconfig]") {
   Parsed p = parse_ipconfig(pm::test::testdata("ipconfig/xp_all.txt"));
-  check_counts(p);
   CHECK(p.sink.rejects.empty());
   CHECK(p.sink.fact("host_name") == "OLDSRV03");
   CHECK(facts(p.sink, "ip_address") == std::vector<std::string>{"192.168.10.20"});
@@ -147,7 +100,6 @@ TEST_CASE("ipconfig: Windows XP layout", "[parsers][ipconfig]") {
 
 TEST_CASE("ipconfig: garbage lines are rejected, never dropped", "[parsers][ipconfig]") {
   Parsed p = parse_ipconfig(pm::test::testdata("ipconfig/garbage_console.txt"));
-  check_counts(p);
   CHECK(p.counts.units_read == 17);
   CHECK(facts(p.sink, "ip_address") == std::vector<std::string>{"192.168.1.100"});
   CHECK(p.sink.fact("mac_address") == "00-0C-29-AB-CD-EF");
@@ -171,19 +123,19 @@ TEST_CASE("ipconfig: garbage lines are rejected, never dropped", "[parsers][ipco
 
 TEST_CASE("ipconfig: sniff decides by content", "[parsers][ipconfig]") {
   pm::IpconfigParser parser;
-  CHECK(pm::test::sniff_file(parser, write_temp("ipconfig.txt", "nothing to see\n")).score < 50);
-  CHECK(pm::test::sniff_file(parser, write_temp("ip_empty.txt", "")).score == 0);
-  auto fw = write_temp("pfirewall_ip.log",
-                       "#Version: 1.5\n#Software: Microsoft Windows Firewall\n#Time Format: Local\n"
-                       "#Fields: date time action protocol src-ip dst-ip src-port dst-port size tcpflags tcpsyn "
-                       "tcpack tcpwin icmptype icmpcode info path\n");
+  CHECK(pm::test::sniff_file(parser, TempFile("ipconfig.txt", "nothing to see\n")).score < 50);
+  CHECK(pm::test::sniff_file(parser, TempFile("ip_empty.txt", "")).score == 0);
+  TempFile fw("pfirewall_ip.log",
+              "#Version: 1.5\n#Software: Microsoft Windows Firewall\n#Time Format: Local\n"
+              "#Fields: date time action protocol src-ip dst-ip src-port dst-port size tcpflags tcpsyn "
+              "tcpack tcpwin icmptype icmpcode info path\n");
   CHECK(pm::test::sniff_file(parser, fw).score < 50);
-  auto no_banner = write_temp("adapters.log",
-                              "Ethernet adapter Ethernet0:\r\n\r\n"
-                              "   Description . . . . . . . . . . . : vmxnet3 Ethernet Adapter\r\n"
-                              "   Physical Address. . . . . . . . . : 00-0C-29-AB-CD-EF\r\n"
-                              "   IPv4 Address. . . . . . . . . . . : 10.1.1.1(Preferred)\r\n"
-                              "   Subnet Mask . . . . . . . . . . . : 255.255.255.0\r\n");
+  TempFile no_banner("adapters.log",
+                     "Ethernet adapter Ethernet0:\r\n\r\n"
+                     "   Description . . . . . . . . . . . : vmxnet3 Ethernet Adapter\r\n"
+                     "   Physical Address. . . . . . . . . : 00-0C-29-AB-CD-EF\r\n"
+                     "   IPv4 Address. . . . . . . . . . . : 10.1.1.1(Preferred)\r\n"
+                     "   Subnet Mask . . . . . . . . . . . : 255.255.255.0\r\n");
   CHECK(pm::test::sniff_file(parser, no_banner).score >= 50);
 }
 

@@ -1,64 +1,27 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "parsers/hostinfo/ipconfig_parser.h"
 #include "parsers/hostinfo/systeminfo_parser.h"
-#include "support/collecting_sink.h"
-#include "support/paths.h"
-#include "support/row_dump.h"
+#include "support/parse_fixture.h"
 
 namespace fs = std::filesystem;
-using pm::test::CollectingSink;
 
 namespace {
 
-struct Parsed {
-  CollectingSink sink;
-  pm::ParseCounts counts;
-};
+using pm::test::facts;
+using pm::test::Parsed;
+using pm::test::TempFile;
 
+// parse_file's checks; a stored row is a line that gave facts.
 Parsed parse_systeminfo(const fs::path& file) {
-  pm::SysteminfoParser parser;
-  pm::test::TestSource source(file);
-  Parsed out;
-  auto result = parser.parse(source.ref, out.sink);
-  REQUIRE(result);
-  out.counts = result.value();
-  return out;
-}
-
-std::vector<std::string> facts(const CollectingSink& sink, const std::string& name) {
-  std::vector<std::string> values;
-  for (const auto& f : sink.facts)
-    if (f.fact == name) values.push_back(f.value);
-  return values;
-}
-
-// Lines that yielded at least one fact.
-int64_t fact_lines(const CollectingSink& sink) {
-  std::vector<int64_t> lines;
-  for (const auto& f : sink.facts) lines.push_back(f.location);
-  std::sort(lines.begin(), lines.end());
-  return std::unique(lines.begin(), lines.end()) - lines.begin();
-}
-
-void check_counts(const Parsed& p) {
-  CHECK(p.counts.reconciles());
-  CHECK(p.counts.unit == "line");
-  CHECK(p.counts.rows_rejected == static_cast<int64_t>(p.sink.rejects.size()));
-  CHECK(p.counts.rows_stored == fact_lines(p.sink));
-}
-
-fs::path write_temp(const std::string& name, const std::string& bytes) {
-  fs::path dir = fs::temp_directory_path() / "pm_hostinfo_tests";
-  fs::create_directories(dir);
-  fs::path file = dir / name;
-  std::ofstream(file, std::ios::binary) << bytes;
-  return file;
+  Parsed p = pm::test::parse_file(pm::SysteminfoParser(), file);
+  INFO(file.string() << ": " << pm::test::counts_line(p.counts));
+  CHECK(p.counts.rows_stored == pm::test::fact_lines(p.sink));
+  return p;
 }
 
 const char* kPfirewall =
@@ -71,27 +34,18 @@ const char* kPfirewall =
 
 TEST_CASE("systeminfo: every fixture matches its golden dump", "[parsers][systeminfo]") {
   pm::SysteminfoParser parser;
-  int files = 0;
-  for (const auto& entry : fs::directory_iterator(pm::test::testdata("systeminfo"))) {
-    if (entry.path().extension() != ".txt") continue;
-    ++files;
-    DYNAMIC_SECTION(entry.path().filename().string()) {
-      auto sniff = pm::test::sniff_file(parser, entry.path());
-      CHECK(sniff.score >= 50);
-      Parsed p = parse_systeminfo(entry.path());
-      check_counts(p);
-      std::string dump = pm::test::dump_rows(p.sink);
-      fs::path expected = entry.path();
-      expected.replace_extension(".expected");
-      CHECK(dump == pm::test::golden(expected.string(), dump));
+  auto files = pm::test::fixture_inputs({"systeminfo"}, ".txt");
+  for (const auto& file : files) {
+    DYNAMIC_SECTION(file.filename().string()) {
+      CHECK(pm::test::sniff_file(parser, file).score >= 50);
+      pm::test::check_golden(parse_systeminfo(file), file, pm::test::Dump::rows_only);
     }
   }
-  CHECK(files >= 6);
+  CHECK(files.size() >= 6);
 }
 
 TEST_CASE("systeminfo: Server 2012 R2, English", "[parsers][systeminfo]") {
   Parsed p = parse_systeminfo(pm::test::testdata("systeminfo/server2012r2_en.txt"));
-  check_counts(p);
   REQUIRE(p.sink.claims.size() == 1);
   CHECK(p.sink.claims[0].first == "WEB01");
   CHECK(p.sink.claims[0].second == "systeminfo Host Name");
@@ -122,7 +76,6 @@ TEST_CASE("systeminfo: Server 2012 R2, English", "[parsers][systeminfo]") {
 
 TEST_CASE("systeminfo: German Server 2019 in the OEM code page", "[parsers][systeminfo]") {
   Parsed p = parse_systeminfo(pm::test::testdata("systeminfo/server2019_de_oem850.txt"));
-  check_counts(p);
   CHECK(p.sink.rejects.empty());
   REQUIRE(p.sink.claims.size() == 1);
   CHECK(p.sink.claims[0].first == "SRV-DC02");
@@ -146,7 +99,6 @@ TEST_CASE("systeminfo: German Server 2019 in the OEM code page", "[parsers][syst
 
 TEST_CASE("systeminfo: PowerShell UTF-16LE capture", "[parsers][systeminfo]") {
   Parsed p = parse_systeminfo(pm::test::testdata("systeminfo/win10_ps_utf16le.txt"));
-  check_counts(p);
   CHECK(p.sink.rejects.empty());
   CHECK(p.sink.fact("host_name") == "DESKTOP-7Q2M4KD");
   CHECK(p.sink.fact("domain") == "WORKGROUP");
@@ -162,7 +114,6 @@ TEST_CASE("systeminfo: PowerShell UTF-16LE capture", "[parsers][systeminfo]") {
 
 TEST_CASE("systeminfo: Server 2003 with a (GMT...) zone and System Up Time", "[parsers][systeminfo]") {
   Parsed p = parse_systeminfo(pm::test::testdata("systeminfo/server2003_gmt.txt"));
-  check_counts(p);
   CHECK(p.sink.rejects.empty());
   CHECK(p.sink.fact("time_zone") == "(GMT-05:00) Eastern Time (US & Canada)");
   CHECK(p.sink.fact("up_time") == "12 Days, 4 Hours, 31 Minutes, 2 Seconds");
@@ -176,7 +127,6 @@ TEST_CASE("systeminfo: Server 2003 with a (GMT...) zone and System Up Time", "[p
 
 TEST_CASE("systeminfo: garbage lines are rejected, never dropped", "[parsers][systeminfo]") {
   Parsed p = parse_systeminfo(pm::test::testdata("systeminfo/garbage_console.txt"));
-  check_counts(p);
   CHECK(p.counts.units_read == 20);
   CHECK(p.sink.fact("host_name") == "FILE02");
   CHECK(facts(p.sink, "ip_address") == std::vector<std::string>{"192.168.1.100"});
@@ -195,7 +145,6 @@ TEST_CASE("systeminfo: garbage lines are rejected, never dropped", "[parsers][sy
 
 TEST_CASE("systeminfo: CSV output", "[parsers][systeminfo]") {
   Parsed p = parse_systeminfo(pm::test::testdata("systeminfo/server2016_csv.txt"));
-  check_counts(p);
   CHECK(p.counts.rows_stored == 1);
   CHECK(p.counts.header_units == 2);
   CHECK(p.sink.fact("host_name") == "APP03");
@@ -212,45 +161,35 @@ TEST_CASE("systeminfo: CSV output", "[parsers][systeminfo]") {
 TEST_CASE("systeminfo: sniff decides by content", "[parsers][systeminfo]") {
   pm::SysteminfoParser systeminfo;
   pm::IpconfigParser ipconfig;
-  for (const auto& entry : fs::directory_iterator(pm::test::testdata("ipconfig"))) {
-    if (entry.path().extension() != ".txt") continue;
-    INFO(entry.path().filename().string());
-    CHECK(pm::test::sniff_file(systeminfo, entry.path()).score < 50);
+  for (const auto& file : pm::test::fixture_inputs({"ipconfig"}, ".txt")) {
+    INFO(file.filename().string());
+    CHECK(pm::test::sniff_file(systeminfo, file).score < 50);
   }
-  for (const auto& entry : fs::directory_iterator(pm::test::testdata("systeminfo"))) {
-    if (entry.path().extension() != ".txt") continue;
-    INFO(entry.path().filename().string());
-    CHECK(pm::test::sniff_file(ipconfig, entry.path()).score < 50);
+  for (const auto& file : pm::test::fixture_inputs({"systeminfo"}, ".txt")) {
+    INFO(file.filename().string());
+    CHECK(pm::test::sniff_file(ipconfig, file).score < 50);
   }
-  CHECK(pm::test::sniff_file(systeminfo, write_temp("pfirewall.log", kPfirewall)).score < 50);
+  CHECK(pm::test::sniff_file(systeminfo, TempFile("pfirewall.log", kPfirewall)).score < 50);
   // The name is only a hint: systeminfo content under another name is still systeminfo.
-  auto renamed = write_temp("notes.log", "\r\nHost Name:                 X1\r\nOS Name:                   Microsoft Windows 10 Pro\r\n"
-                                         "OS Version:                10.0.19043 N/A Build 19043\r\nDomain:                    WORKGROUP\r\n");
+  TempFile renamed("notes.log",
+                   "\r\nHost Name:                 X1\r\nOS Name:                   Microsoft Windows 10 Pro\r\n"
+                   "OS Version:                10.0.19043 N/A Build 19043\r\nDomain:                    WORKGROUP\r\n");
   CHECK(pm::test::sniff_file(systeminfo, renamed).score >= 50);
-  CHECK(pm::test::sniff_file(systeminfo, write_temp("systeminfo.txt", "hello\nworld\n")).score < 50);
-  CHECK(pm::test::sniff_file(systeminfo, write_temp("empty.txt", "")).score == 0);
+  CHECK(pm::test::sniff_file(systeminfo, TempFile("systeminfo.txt", "hello\nworld\n")).score < 50);
+  CHECK(pm::test::sniff_file(systeminfo, TempFile("empty.txt", "")).score == 0);
 }
 
 TEST_CASE("hostinfo: neither parser claims other formats' fixtures", "[parsers][systeminfo][ipconfig]") {
   pm::SysteminfoParser systeminfo;
   pm::IpconfigParser ipconfig;
-  for (const char* dir : {"pfirewall", "netsh", "powershell"}) {
-    if (!fs::exists(pm::test::testdata(dir))) continue;
-    for (const auto& entry : fs::directory_iterator(pm::test::testdata(dir))) {
-      if (entry.path().extension() == ".expected") continue;
-      INFO(entry.path().string());
-      CHECK(pm::test::sniff_file(systeminfo, entry.path()).score < 50);
-      CHECK(pm::test::sniff_file(ipconfig, entry.path()).score < 50);
-      // Whatever they are given, the counts reconcile and every reject is reported.
-      for (const pm::Parser* parser : {static_cast<const pm::Parser*>(&systeminfo), static_cast<const pm::Parser*>(&ipconfig)}) {
-        pm::test::TestSource source(entry.path());
-        CollectingSink sink;
-        auto result = parser->parse(source.ref, sink);
-        REQUIRE(result);
-        CHECK(result->reconciles());
-        CHECK(result->rows_rejected == static_cast<int64_t>(sink.rejects.size()));
-      }
-    }
+  for (const auto& file : pm::test::fixture_inputs({"pfirewall", "netsh", "powershell"})) {
+    INFO(file.string());
+    CHECK(pm::test::sniff_file(systeminfo, file).score < 50);
+    CHECK(pm::test::sniff_file(ipconfig, file).score < 50);
+    // Whatever they are given, parse_file's checks hold: the counts reconcile,
+    // every line is counted and every reject is reported.
+    pm::test::parse_file(systeminfo, file);
+    pm::test::parse_file(ipconfig, file);
   }
 }
 
@@ -262,10 +201,10 @@ TEST_CASE("systeminfo: phase and names", "[parsers][systeminfo]") {
 }
 
 TEST_CASE("systeminfo: empty and blank-only files", "[parsers][systeminfo]") {
-  Parsed empty = parse_systeminfo(write_temp("si_empty.txt", ""));
+  Parsed empty = parse_systeminfo(TempFile("si_empty.txt", ""));
   CHECK(empty.counts.units_read == 0);
   CHECK(empty.counts.reconciles());
-  Parsed blank = parse_systeminfo(write_temp("si_blank.txt", "\r\n\r\n   \r\n"));
+  Parsed blank = parse_systeminfo(TempFile("si_blank.txt", "\r\n\r\n   \r\n"));
   CHECK(blank.counts.units_read == 3);
   CHECK(blank.counts.header_units == 3);
   CHECK(blank.sink.facts.empty());
