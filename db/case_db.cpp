@@ -94,10 +94,22 @@ Result<CaseDb> CaseDb::open_read_only(const std::filesystem::path& path) {
   if (!std::filesystem::is_regular_file(path, ec))
     return Status::error(ErrorKind::io, "no case file at " + path.string() + ": run `pushmortem ingest PATH --case " +
                                             path.string() + "` first");
+  // A killed ingest leaves a hot rollback journal. A read-only connection
+  // cannot roll it back, so open read-write once: SQLite restores the last
+  // committed state on first read (what the next ingest would do anyway).
+  std::filesystem::path journal = path;
+  journal += "-journal";
+  if (std::filesystem::exists(journal, ec) && std::filesystem::file_size(journal, ec) > 0) {
+    if (auto rw = Database::open(path, OpenMode::read_write)) rw->user_version();
+  }
   auto db = Database::open(path, OpenMode::read_only);
   if (!db) return db.status();
   int version = db->user_version();
   if (version < 0) return Status::error(ErrorKind::bad_input, path.string() + " is not an SQLite database");
+  if (version == 0 && !has_tables(db.value()))
+    return Status::error(ErrorKind::bad_input,
+                         path.string() + " holds no case yet (an ingest was interrupted before it stored anything): "
+                                         "run `pushmortem ingest PATH --case " + path.string() + "` again");
   if (version == 0) return Status::error(ErrorKind::bad_input, path.string() + " is not a pushmortem case");
   if (Status s = check_version(path, version); !s) return s;
   if (version < kSchemaVersion)
