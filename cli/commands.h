@@ -16,5 +16,7 @@ void add_query_command(CLI::App& app, CommandState& state);
 void add_sources_command(CLI::App& app, CommandState& state);
 void add_timeline_command(CLI::App& app, CommandState& state);
 void add_export_command(CLI::App& app, CommandState& state);
+void add_dump_command(CLI::App& app, CommandState& state);
+void add_catalog_command(CLI::App& app, CommandState& state);
 
 }  // namespace pm::cli

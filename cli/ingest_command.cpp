@@ -114,7 +114,7 @@ void add_ingest_command(CLI::App& app, CommandState& state) {
   cmd->add_option("--tz", args->tz,
                   "Time zone of local-time logs: IANA (Europe/Berlin), Windows id (W. Europe Standard Time) "
                   "or systeminfo display name");
-  cmd->add_option("--year", args->year, "Year of dates written without one (DPM trace logs), when the bundle cannot tell")
+  cmd->add_option("--year", args->year, "Year of the last dated line of logs that write no year (DPM trace logs); earlier lines follow, across New Year")
       ->check(CLI::Range(1990, 2100));
   cmd->add_option("--threads", args->threads, "Parser threads (default: cores - 1, at least 1)");
   cmd->add_option("--max-unpacked-mb", args->max_total_mb, "Refuse to unpack more than this per PATH (default 16384)");

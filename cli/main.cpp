@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   pm::cli::add_timeline_command(app, state);
   pm::cli::add_query_command(app, state);
   pm::cli::add_export_command(app, state);
+  pm::cli::add_dump_command(app, state);
+  pm::cli::add_catalog_command(app, state);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -291,17 +291,60 @@ TimelineWidths timeline_widths(Database& db) {
 
 std::string describe_event_flags(int64_t flags) {
   static constexpr const char* kNames[] = {"zone-unknown", "ambiguous-local-time", "nonexistent-local-time",
-                                           "invalid-value", "out-of-order"};
+                                           "invalid-value", "out-of-order", "year-assumed"};
   std::string out;
   for (int bit = 0; bit < 63; ++bit) {
     if (!(flags & (int64_t{1} << bit))) continue;
     if (!out.empty()) out += ',';
-    out += bit < 5 ? std::string(kNames[bit]) : "bit" + std::to_string(bit);
+    out += bit < 6 ? std::string(kNames[bit]) : "bit" + std::to_string(bit);
   }
   return out;
 }
 
 // ---------------------------------------------------------------- export
+
+namespace {
+
+// win_events column -> the name Windows uses for it (unknown columns keep theirs).
+std::string windows_field_name(const std::string& column) {
+  static const std::pair<const char*, const char*> kNames[] = {
+      {"provider", "Provider"}, {"provider_guid", "ProviderGuid"}, {"event_source_name", "EventSourceName"},
+      {"win_event_id", "EventID"}, {"qualifiers", "Qualifiers"}, {"version", "Version"}, {"level", "Level"},
+      {"task", "Task"}, {"opcode", "Opcode"}, {"keywords", "Keywords"}, {"record_id", "EventRecordID"},
+      {"filetime", "FileTime"}, {"activity_id", "ActivityID"}, {"related_activity_id", "RelatedActivityID"},
+      {"process_id", "ProcessID"}, {"thread_id", "ThreadID"}, {"channel", "Channel"}, {"computer", "Computer"},
+      {"user_sid", "UserID"}, {"level_text", "LevelText"}, {"task_text", "TaskText"},
+      {"opcode_text", "OpcodeText"}, {"data_kind", "DataKind"}, {"recovered", "Recovered"}};
+  for (const auto& [col, name] : kNames)
+    if (column == col) return name;
+  return column;
+}
+
+// Appends the win_event_data items of out.event_id; a name already in
+// out.fields becomes "<DataKind>.<name>".
+Status append_windows_data(Statement& data, ExportRow& out) {
+  std::string kind = "EventData";
+  for (const auto& f : out.fields)
+    if (f.name == "DataKind")
+      if (auto* s = std::get_if<std::string>(&f.value); s && !s->empty()) kind = *s;
+  data.reset();
+  data.bind(1, out.event_id);
+  for (;;) {
+    auto r = data.step();
+    if (!r) return r.status();
+    if (!r.value()) break;
+    std::string name(data.column_text(0));
+    bool taken = false;
+    for (const auto& f : out.fields) taken = taken || f.name == name;
+    if (taken) name = kind + "." + name;
+    SqlValue value = data.is_null(1) ? SqlValue(std::string()) : column_value(data, 1);
+    out.fields.push_back(ExportField{std::move(name), std::move(value)});
+  }
+  data.reset();
+  return Status::ok();
+}
+
+}  // namespace
 
 Result<ExportCursor> ExportCursor::open(Database& db) {
   ExportCursor c(db);
@@ -363,6 +406,16 @@ Result<ExportCursor::Detail*> ExportCursor::detail_for(const std::string& format
       } else {
         d.present = true;
         d.statement = std::move(st.value());
+        if (*real_name == "win_events") {
+          auto data = db_->prepare("SELECT name, value FROM win_event_data WHERE event_id = ? ORDER BY position");
+          if (!data) {
+            warnings_.push_back("win_event_data cannot be read (" + data.status().message() +
+                                "): Windows events are exported without their data items");
+          } else {
+            d.data = std::move(data.value());
+          }
+          d.windows = true;
+        }
       }
     }
   }
@@ -400,10 +453,14 @@ Result<bool> ExportCursor::next(ExportRow& out) {
         if (st.is_null(i)) continue;
         std::string name = st.column_name(i);
         if (name == "event_id") continue;
+        if (d->windows) name = windows_field_name(name);
         out.fields.push_back(ExportField{std::move(name), column_value(st, i)});
       }
     }
     st.reset();
+    if (d->windows && d->data.valid()) {
+      if (Status s = append_windows_data(d->data, out); !s) return s;
+    }
   }
   return true;
 }

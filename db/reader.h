@@ -140,6 +140,18 @@ struct ExportRow {
 // detail table export no fields; inconsistencies (a format missing from
 // `formats`, a detail table that does not exist) export no fields and add
 // one warning each.
+//
+// Windows events (detail table win_events: formats evtx, evt-xml, evt-csv,
+// evt-text) export their columns under the names Windows uses -
+// EventRecordID, EventID, Provider, Channel, Computer, Level, and also
+// ProviderGuid, EventSourceName, Qualifiers, Version, Task, Opcode,
+// Keywords, FileTime, ActivityID, RelatedActivityID, ProcessID, ThreadID,
+// UserID, LevelText, TaskText, OpcodeText, DataKind, Recovered - followed by
+// every EventData/UserData item of win_event_data in document order, named
+// by its Name ("Data[n]" when unnamed). An item whose name is already taken
+// (5156 has a Data "ProcessID", as does System) is exported as
+// "<DataKind>.<name>", e.g. "EventData.ProcessID". Data values are text;
+// an empty value is exported as "" (the item exists).
 class ExportCursor {
  public:
   static Result<ExportCursor> open(Database& db);
@@ -151,6 +163,8 @@ class ExportCursor {
     bool present = false;
     Statement statement;
     std::string timestamp_desc;  // formats.timestamp_desc, or "Event Time"
+    bool windows = false;        // win_events: Windows names, then the win_event_data items
+    Statement data;              // name, value of win_event_data (valid when windows)
   };
   explicit ExportCursor(Database& db) : db_(&db) {}
   Result<Detail*> detail_for(const std::string& format);

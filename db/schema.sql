@@ -84,7 +84,9 @@ CREATE TABLE IF NOT EXISTS events (
   byte_offset INTEGER,           -- byte offset of the line/record in the source file
   flags INTEGER NOT NULL DEFAULT 0 -- bits: 1 zone unknown (UTC assumed), 2 ambiguous local time (DST
                                    -- fall-back, earlier reading used), 4 nonexistent local time (DST gap),
-                                   -- 8 a value was invalid (see the detail row), 16 out of order in its file
+                                   -- 8 a value was invalid (see the detail row), 16 out of order in its file,
+                                   -- 32 year assumed (a date without a year and nothing to anchor it:
+                                   -- see sources.time_basis)
 );
 
 -- pfirewall.log rows (detail of events with format 'pfirewall').
@@ -172,7 +174,8 @@ CREATE TABLE IF NOT EXISTS dpm_trace (
   error_ids TEXT,       -- comma-separated DPM error ids found in the message
   hosts TEXT,           -- comma-separated host names found in the message
   attempt_target TEXT,  -- set when the line records an agent operation on this target
-  variant TEXT          -- tab, space (pasted from a KB article) or findstr (FILE: prefix)
+  variant TEXT          -- tab, space (pasted from a KB article), findstr (FILE: prefix), or continuation
+                        -- (a line that continues the record above: its time and fields are copied)
 );
 
 -- MSI verbose log lines (detail of events with format 'msi-log').

@@ -1,5 +1,12 @@
 #include "parsers/registry.h"
 
+#include "parsers/dpm/errlog_parser.h"
+#include "parsers/dpm/msi_log_parser.h"
+#include "parsers/dpm/push_errors_parser.h"
+#include "parsers/events/event_csv_parser.h"
+#include "parsers/events/event_text_parser.h"
+#include "parsers/events/event_xml_parser.h"
+#include "parsers/evtx/evtx_parser.h"
 #include "parsers/firewall/netsh_profiles_parser.h"
 #include "parsers/firewall/netsh_rules_parser.h"
 #include "parsers/firewall/pfirewall_parser.h"
@@ -18,8 +25,18 @@ const std::vector<const Parser*>& all_parsers() {
   static const NetshRulesParser netsh_rules;
   static const PsFirewallProfileParser ps_profiles;
   static const PsFirewallRuleParser ps_rules;
+  static const ErrlogParser errlog;
+  static const MsiLogParser msi_log;
+  static const PushErrorsParser push_errors;
+  static const EvtxParser evtx;
+  static const EventXmlParser evt_xml;
+  static const EventCsvParser evt_csv;
+  static const EventTextParser evt_text;
   static const std::vector<const Parser*> list = {
       &systeminfo, &ipconfig, &pfirewall, &netsh_profiles, &netsh_rules, &ps_profiles, &ps_rules,
+      &errlog, &msi_log, &push_errors,
+      &evtx,
+      &evt_xml, &evt_csv, &evt_text,
   };
   return list;
 }

@@ -25,6 +25,7 @@ inline constexpr uint32_t local_ambiguous = 2;    // local time fell in a DST fa
 inline constexpr uint32_t local_nonexistent = 4;  // local time fell in a DST spring-forward gap
 inline constexpr uint32_t invalid_value = 8;      // some field kept verbatim but flagged invalid
 inline constexpr uint32_t out_of_order = 16;      // time earlier than the previous row's
+inline constexpr uint32_t year_assumed = 32;      // the format writes no year and nothing told it: guessed
 }  // namespace event_flags
 
 // One row of the unified timeline (table `events`).
