@@ -5,7 +5,7 @@
 // A PATH that is a folder stands for every EVTX file under it (by content,
 // sorted by path). Records come in file, chunk and record order; chunks are
 // decoded on all cores. Undecodable records are skipped and counted; a
-// summary goes to standard error.
+// summary goes to standard error (--stats: one line per file).
 //
 // Exit codes: 0 all files read; 1 some file could not be read (the others
 // are dumped); 2 usage; 3 no readable input or -o not writable; 130 Ctrl-C.
@@ -33,6 +33,7 @@ struct DumpArgs {
   std::string format = "xml";
   std::string output;
   unsigned threads = 0;
+  bool stats = false;
 };
 
 bool has_evtx_signature(const std::filesystem::path& file) {
@@ -66,23 +67,29 @@ std::vector<std::filesystem::path> expand_paths(const std::vector<std::string>& 
   return files;
 }
 
-void print_summary(const evtx::DumpReport& r, size_t files, std::ostream& err) {
+void print_summary(const evtx::DumpReport& r, size_t files, bool per_file, std::ostream& err) {
   for (const auto& f : r.files) {
     if (!f.status) {
       report_error(err, "dump", f.status.message());
       continue;
     }
+    if (!per_file) continue;
     const auto& s = f.stats;
-    if (s.undecodable || s.recovered || s.header_crc_errors || s.data_crc_errors || s.bad_magic || !f.header_crc_ok)
-      err << f.file.string() << ": " << s.records << " records (" << s.recovered << " recovered, "
-          << s.undecodable << " undecodable), " << s.chunks << " chunks (" << s.bad_magic << " without chunk signature, "
-          << s.header_crc_errors << " header and " << s.data_crc_errors << " data CRC errors)"
-          << (f.header_crc_ok ? "" : ", file header CRC error") << (f.dirty ? ", dirty" : "") << "\n";
+    err << f.file.string() << ": " << s.records << " records (" << s.recovered << " recovered, " << s.partial
+        << " partial, " << s.undecodable << " undecodable); " << s.chunks << " chunks (" << s.empty_chunks
+        << " unused, " << s.bad_magic << " without signature, " << s.header_crc_errors << " header and "
+        << s.data_crc_errors << " data CRC errors)" << (f.header_crc_ok ? "" : "; file header CRC error")
+        << (f.dirty ? "; dirty" : "") << "\n";
   }
   const auto& t = r.total;
   err << "dumped " << r.records_written << " records from " << files << (files == 1 ? " file" : " files");
-  if (t.recovered || t.undecodable) err << " (" << t.recovered << " recovered, " << t.undecodable << " undecodable skipped)";
-  err << "\n";
+  if (t.recovered || t.undecodable)
+    err << " (" << t.recovered << " recovered, " << t.undecodable << " undecodable not written)";
+  if (t.header_crc_errors || t.data_crc_errors || t.bad_magic)
+    err << "; chunks: " << t.header_crc_errors << " header and " << t.data_crc_errors << " data CRC errors, "
+        << t.bad_magic << " without signature";
+  bool notable = t.recovered || t.undecodable || t.header_crc_errors || t.data_crc_errors || t.bad_magic;
+  err << (notable && !per_file ? "; --stats for details per file\n" : "\n");
 }
 
 int run_dump(const DumpArgs& args) {
@@ -115,7 +122,7 @@ int run_dump(const DumpArgs& args) {
                  report.status().message() + (args.output.empty() ? "" : "; " + args.output + " is incomplete"));
     return exit_code_for(report.status());
   }
-  print_summary(report.value(), files.size(), std::cerr);
+  print_summary(report.value(), files.size(), args.stats, std::cerr);
   size_t failed = std::count_if(report->files.begin(), report->files.end(), [](const auto& f) { return !f.status; });
   if (failed == files.size()) return kExitInput;
   return failed ? kExitFailure : kExitOk;
@@ -132,6 +139,7 @@ void add_dump_command(CLI::App& app, CommandState& state) {
       ->capture_default_str();
   cmd->add_option("-o,--output", args->output, "Write to this file instead of standard output (overwritten)");
   cmd->add_option("--threads", args->threads, "Decoding threads (default: one per core)")->check(CLI::Range(1u, 256u));
+  cmd->add_flag("--stats", args->stats, "Print record, recovery and CRC statistics per file to standard error");
   cmd->footer(
       "Examples:\n"
       "  pushmortem dump System.evtx --format xml -o System.xml\n"

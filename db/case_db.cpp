@@ -121,7 +121,7 @@ Result<CaseDb> CaseDb::open_read_only(const std::filesystem::path& path) {
 
 Status CaseDb::drop_bulk_indexes() {
   auto st = db_.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND name IN "
-                        "('events_host_time', 'events_time')");
+                        "('events_host_time', 'events_time', 'win_event_data_event')");
   if (!st) return st.status();
   std::vector<std::string> names;
   for (auto r = st->step(); r && r.value(); r = st->step()) names.emplace_back(st->column_text(0));

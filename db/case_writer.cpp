@@ -43,7 +43,7 @@ Status CaseWriter::prepare_all() {
        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"},
       {&finish_source_,
        "UPDATE sources SET units_read = ?, rows_stored = ?, rows_rejected = ?, header_units = ?, unit = ?, "
-       "first_time_us = ?, last_time_us = ?, status = ?, status_reason = ?, time_basis = ? WHERE source_id = ?"},
+       "first_time_us = ?, last_time_us = ?, status = ?, status_reason = ?, time_basis = ?, notes = ? WHERE source_id = ?"},
       {&insert_event_,
        "INSERT INTO events(time_us, host_id, source_id, format, event_code, level, message, location, byte_offset, "
        "flags) VALUES (?,?,?,?,?,?,?,?,?,?)"},
@@ -137,7 +137,8 @@ Status CaseWriter::finish_source(const ParseCounts& counts, std::string_view sta
   st.bind(8, status);
   st.bind_nullable(9, reason);
   st.bind_nullable(10, counts.time_basis);
-  st.bind(11, source_id_);
+  st.bind_nullable(11, counts.notes);
+  st.bind(12, source_id_);
   Status s = st.run();
   st.reset();
   return s;

@@ -4,3 +4,4 @@
 -- are read in rowid order, which is file order within a source.
 CREATE INDEX IF NOT EXISTS events_host_time ON events(host_id, time_us);
 CREATE INDEX IF NOT EXISTS events_time ON events(time_us);
+CREATE INDEX IF NOT EXISTS win_event_data_event ON win_event_data(event_id, position);

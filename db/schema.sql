@@ -65,6 +65,8 @@ CREATE TABLE IF NOT EXISTS sources (
   rows_rejected INTEGER NOT NULL DEFAULT 0,
   header_units INTEGER NOT NULL DEFAULT 0, -- headers, comments and blank lines
   time_basis TEXT,               -- how incomplete times were completed (the year of MM/DD dates, ...)
+  notes TEXT,                    -- the file's state as the parser found it (EVTX: dirty flag, CRC failures,
+                                 -- recovered and partial records)
   first_time_us INTEGER,         -- earliest event time stored from this source
   last_time_us INTEGER,          -- latest event time stored from this source
   ingested_at TEXT NOT NULL      -- UTC, ISO 8601
@@ -251,13 +253,14 @@ CREATE TABLE IF NOT EXISTS win_events (
 );
 
 -- EventData / UserData name-value pairs of win_events, in document order.
+-- (A rowid table: values such as PowerShell script blocks are large, and the
+-- (event_id, position) index in db/indexes.sql is built after bulk loads.)
 CREATE TABLE IF NOT EXISTS win_event_data (
   event_id INTEGER NOT NULL REFERENCES events(event_id),
   position INTEGER NOT NULL, -- 0-based order in the event
   name TEXT NOT NULL,        -- Data Name, or Data[n] when unnamed
-  value TEXT,
-  PRIMARY KEY (event_id, position)
-) WITHOUT ROWID;
+  value TEXT
+);
 
 -- Units of input that could not be stored, with where and why.
 CREATE TABLE IF NOT EXISTS rejected (

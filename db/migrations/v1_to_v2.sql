@@ -5,4 +5,5 @@ ALTER TABLE hosts ADD COLUMN dpm_role TEXT;
 ALTER TABLE hosts ADD COLUMN dpm_version TEXT;
 ALTER TABLE hosts ADD COLUMN agent_coordinator_path TEXT;
 ALTER TABLE sources ADD COLUMN time_basis TEXT;
+ALTER TABLE sources ADD COLUMN notes TEXT;
 ALTER TABLE formats ADD COLUMN timestamp_desc TEXT;

@@ -45,6 +45,7 @@ struct ParseCounts {
   int64_t header_units = 0;  // headers, comments, blank lines
   std::string unit = "line";
   std::string time_basis;  // how incomplete times were completed (e.g. the year of MM/DD dates); stored in sources
+  std::string notes;       // what a reader should know about the file's state (damage, CRCs); stored in sources
   bool reconciles() const { return units_read == rows_stored + rows_rejected + header_units; }
 };
 

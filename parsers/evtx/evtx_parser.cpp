@@ -63,6 +63,27 @@ class ParseVisitor final : public evtx::RecordVisitor {
 
 Status interrupted() { return Status::error(ErrorKind::interrupted, "interrupted"); }
 
+// The file's state for sources.notes: only what is not clean, e.g.
+// "dirty flag set; 2 chunk data CRC mismatches; 25 records recovered by scanning".
+std::string describe_damage(const evtx::FileHeader& header, const evtx::ChunkStats& st) {
+  std::string out;
+  auto add = [&](uint64_t n, const char* what) {
+    if (n == 0) return;
+    if (!out.empty()) out += "; ";
+    out += std::to_string(n) + " " + what;
+  };
+  if (header.dirty()) out = "dirty flag set (the log was not closed cleanly)";
+  if (!header.present) out += std::string(out.empty() ? "" : "; ") + "no file header (a chunk fragment)";
+  else if (!header.crc_ok) out += std::string(out.empty() ? "" : "; ") + "file header CRC mismatch";
+  add(st.bad_magic, "chunks without the ElfChnk signature (scanned for records)");
+  add(st.header_crc_errors, "chunk header CRC mismatches");
+  add(st.data_crc_errors, "chunk data CRC mismatches");
+  add(st.recovered, "records recovered by scanning slack or damaged space");
+  add(st.partial, "records decoded only partially (damaged template)");
+  add(st.undecodable, "undecodable records (rejected)");
+  return out;
+}
+
 }  // namespace
 
 SniffResult EvtxParser::sniff(const Head& head) const {
@@ -91,6 +112,7 @@ Result<ParseCounts> EvtxParser::parse(const SourceRef& source, RowSink& sink) co
   visitor.finish();
   ParseCounts counts = visitor.counts();
   counts.unit = "record";
+  counts.notes = describe_damage(file->header(), stats);
   return counts;
 }
 
