@@ -44,13 +44,7 @@ Status CaseWriter::prepare_all() {
       {&finish_source_,
        "UPDATE sources SET units_read = ?, rows_stored = ?, rows_rejected = ?, header_units = ?, unit = ?, "
        "first_time_us = ?, last_time_us = ?, status = ?, status_reason = ?, time_basis = ?, notes = ? WHERE source_id = ?"},
-      {&insert_event_,
-       "INSERT INTO events(time_us, host_id, source_id, format, event_code, level, message, location, byte_offset, "
-       "flags) VALUES (?,?,?,?,?,?,?,?,?,?)"},
-      {&insert_firewall_,
-       "INSERT INTO firewall_log(event_id, local_time, action, protocol, src_ip, dst_ip, src_port, dst_port, size, "
-       "tcpflags, tcpsyn, tcpack, tcpwin, icmptype, icmpcode, info, path, pid, lost_events, invalid) "
-       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"},
+      {&next_event_id_query_, "SELECT ifnull(max(event_id), 0) + 1 FROM events"},
       {&insert_profile_,
        "INSERT INTO firewall_profiles(source_id, host_id, location, origin, profile, state, inbound_policy, "
        "outbound_policy, log_allowed, log_dropped, log_file, log_max_size_kb) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"},
@@ -69,7 +63,8 @@ Status CaseWriter::prepare_all() {
     if (!st) return Status::error(ErrorKind::io, std::string("preparing case statements: ") + st.status().message());
     *it.stmt = std::move(st.value());
   }
-  return prepare_details();
+  if (Status s = prepare_details(); !s) return s;
+  return prepare_bulk();
 }
 
 Result<int64_t> CaseWriter::begin_source(const SourceInfo& info) {
@@ -95,6 +90,11 @@ Result<int64_t> CaseWriter::begin_source(const SourceInfo& info) {
   if (Status s = st.run(); !s) return Status::error(s.kind(), "recording source " + info.path + ": " + s.message());
   st.reset();
   source_id_ = case_.db().last_insert_rowid();
+  for (BulkTable* b : {bulk_events_.get(), bulk_firewall_.get(), bulk_trace_.get(), bulk_msi_.get(),
+                       bulk_push_.get(), bulk_win_.get(), bulk_win_data_.get()})
+    b->clear();  // rows of a source that was rolled back
+  if (auto r = next_event_id_query_.step(); r && r.value()) next_event_id_ = next_event_id_query_.column_int(0);
+  next_event_id_query_.reset();
   format_ = info.format;
   path_ = info.path;
   host_id_ = info.host_id;
@@ -116,6 +116,7 @@ Result<int64_t> CaseWriter::record_source(const SourceInfo& info) {
 }
 
 Status CaseWriter::finish_source(const ParseCounts& counts, std::string_view status, std::string_view reason) {
+  keep(flush_bulk());
   for (const HostFactRow& f : pending_facts_) {  // no host was ever named: keep them unattached
     insert_fact_.bind_null(1);
     insert_fact_.bind(2, source_id_);
@@ -180,6 +181,7 @@ void CaseWriter::claim_host(std::string_view name_view, std::string_view reason)
     set_source_host_.bind(2, "content: " + std::string(reason));
     set_source_host_.bind(3, source_id_);
     keep(set_source_host_.run());
+    keep(flush_bulk());  // the UPDATE below must see every queued event
     fill_event_hosts_.bind(1, *host_id_);
     fill_event_hosts_.bind(2, source_id_);
     keep(fill_event_hosts_.run());
@@ -189,60 +191,70 @@ void CaseWriter::claim_host(std::string_view name_view, std::string_view reason)
   for (const HostFactRow& f : pending) host_fact(f);
 }
 
-bool CaseWriter::insert_event(const EventRow& row) {
-  Statement& st = insert_event_;
-  st.bind(1, row.time_us);
-  std::optional<int64_t> host = row.host.empty() ? host_id_ : host_for(row.host);
-  st.bind(2, host);
-  st.bind(3, source_id_);
-  st.bind_static(4, format_);
-  st.bind_nullable(5, row.event_code);
-  const char* level = to_string(row.level);
-  if (*level) st.bind_static(6, level);
-  else st.bind_null(6);
-  st.bind_static(7, row.message);
-  st.bind(8, row.location);
-  if (row.offset >= 0) st.bind(9, row.offset);
-  else st.bind_null(9);
-  st.bind(10, int64_t{row.flags});
-  Status s = st.run();
-  if (!s) {
-    keep(s);
-    return false;
-  }
+Status CaseWriter::flush_bulk() {
+  for (BulkTable* b : {bulk_events_.get(), bulk_firewall_.get(), bulk_trace_.get(), bulk_msi_.get(),
+                       bulk_push_.get(), bulk_win_.get(), bulk_win_data_.get()})
+    if (Status s = b->flush(); !s) return s;
+  return Status::ok();
+}
+
+void CaseWriter::after_row() {
+  if (bulk_events_->rows() >= 4096) keep(flush_bulk());
+}
+
+int64_t CaseWriter::insert_event(const EventRow& row) {
+  const int64_t id = next_event_id_++;
+  BulkTable& b = *bulk_events_;
+  b.add(id);
+  b.add(row.time_us);
+  b.add(row.host.empty() ? host_id_ : host_for(row.host));
+  b.add(source_id_);
+  b.add(std::string_view(format_));
+  b.add_nullable(row.event_code);
+  b.add_nullable(to_string(row.level));
+  b.add(std::string_view(row.message));
+  b.add(row.location);
+  if (row.offset >= 0) b.add(row.offset);
+  else b.add_null();
+  b.add(int64_t{row.flags});
+  b.end_row();
   if (row.time_us) {
     if (!min_time_ || *row.time_us < *min_time_) min_time_ = row.time_us;
     if (!max_time_ || *row.time_us > *max_time_) max_time_ = row.time_us;
   }
-  return true;
+  return id;
 }
 
-void CaseWriter::event(const EventRow& row) { insert_event(row); }
+void CaseWriter::event(const EventRow& row) {
+  insert_event(row);
+  after_row();
+}
 
 void CaseWriter::firewall_log(const EventRow& event, const FirewallLogRow& r) {
-  if (!insert_event(event)) return;
-  Statement& st = insert_firewall_;
-  st.bind(1, case_.db().last_insert_rowid());
-  st.bind_nullable(2, r.local_time);
-  st.bind_nullable(3, r.action);
-  st.bind_nullable(4, r.protocol);
-  st.bind_nullable(5, r.src_ip);
-  st.bind_nullable(6, r.dst_ip);
-  st.bind(7, r.src_port);
-  st.bind(8, r.dst_port);
-  st.bind(9, r.size);
-  st.bind_nullable(10, r.tcpflags);
-  st.bind(11, r.tcpsyn);
-  st.bind(12, r.tcpack);
-  st.bind(13, r.tcpwin);
-  st.bind(14, r.icmptype);
-  st.bind(15, r.icmpcode);
-  st.bind_nullable(16, r.info);
-  st.bind_nullable(17, r.path);
-  st.bind(18, r.pid);
-  st.bind(19, r.lost_events);
-  st.bind_nullable(20, r.invalid);
-  keep(st.run());
+  const int64_t id = insert_event(event);
+  BulkTable& b = *bulk_firewall_;
+  b.add(id);
+  b.add_nullable(r.local_time);
+  b.add_nullable(r.action);
+  b.add_nullable(r.protocol);
+  b.add_nullable(r.src_ip);
+  b.add_nullable(r.dst_ip);
+  b.add(r.src_port);
+  b.add(r.dst_port);
+  b.add(r.size);
+  b.add_nullable(r.tcpflags);
+  b.add(r.tcpsyn);
+  b.add(r.tcpack);
+  b.add(r.tcpwin);
+  b.add(r.icmptype);
+  b.add(r.icmpcode);
+  b.add_nullable(r.info);
+  b.add_nullable(r.path);
+  b.add(r.pid);
+  b.add(r.lost_events);
+  b.add_nullable(r.invalid);
+  b.end_row();
+  after_row();
 }
 
 void CaseWriter::firewall_profile(const FirewallProfileRow& r) {

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "db/bulk_insert.h"
 #include "db/case_db.h"
 #include "parsers/core/parser.h"
 
@@ -66,11 +67,15 @@ class CaseWriter final : public RowSink {
   explicit CaseWriter(CaseDb& db) : case_(db) {}
   Status prepare_all();
   Status prepare_details();
+  Status prepare_bulk();
   void keep(const Status& s) {
     if (!s && error_.is_ok()) error_ = s;
   }
   std::optional<int64_t> host_for(const std::string& name);
-  bool insert_event(const EventRow& row);
+  // Queues an event; returns its event_id (ids are assigned here, in order).
+  int64_t insert_event(const EventRow& row);
+  Status flush_bulk();  // writes every queued row
+  void after_row();     // flushes when the batch is full
   void apply_fact_to_host(const HostFactRow& row);
 
   CaseDb& case_;
@@ -83,9 +88,13 @@ class CaseWriter final : public RowSink {
   std::unordered_map<std::string, int64_t> host_cache_;
   std::vector<HostFactRow> pending_facts_;  // facts seen before the content named its host
 
-  Statement insert_source_, finish_source_, insert_event_, insert_firewall_, insert_profile_, insert_rule_,
+  Statement insert_source_, finish_source_, insert_profile_, insert_rule_,
       insert_fact_, insert_rejected_, set_source_host_, fill_event_hosts_;
-  Statement insert_trace_, insert_msi_, insert_install_, insert_push_, insert_win_, insert_win_data_;
+  Statement insert_install_, next_event_id_query_;
+  // High-volume tables go through BulkTable (db/bulk_insert.h).
+  std::unique_ptr<BulkTable> bulk_events_, bulk_firewall_, bulk_trace_, bulk_msi_, bulk_push_, bulk_win_,
+      bulk_win_data_;
+  int64_t next_event_id_ = 1;
 };
 
 }  // namespace pm::db

@@ -176,6 +176,12 @@ Status Database::set_user_version(int version) {
   return exec("PRAGMA user_version = " + std::to_string(version));
 }
 
+Status Database::create_module(const std::string& name, const sqlite3_module* module, void* aux) {
+  int rc = sqlite3_create_module_v2(db_, name.c_str(), module, aux, nullptr);
+  if (rc != SQLITE_OK) return Status::error(ErrorKind::io, "registering " + name + ": " + sqlite3_errmsg(db_));
+  return Status::ok();
+}
+
 std::string Database::error_message() const { return db_ ? sqlite3_errmsg(db_) : "no database"; }
 
 namespace {

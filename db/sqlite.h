@@ -14,6 +14,7 @@
 
 struct sqlite3;
 struct sqlite3_stmt;
+struct sqlite3_module;
 
 namespace pm::db {
 
@@ -86,6 +87,10 @@ class Database {
   Status set_user_version(int version);
   std::string error_message() const;
   const std::filesystem::path& path() const { return path_; }
+
+  // Registers a virtual table module (db/bulk_insert.cpp); `module` must
+  // outlive the connection; `aux` is handed to its xConnect.
+  Status create_module(const std::string& name, const sqlite3_module* module, void* aux);
 
   // Turns off every statement that could change the file (query_only and an
   // authorizer that refuses ATTACH, DETACH and writes), for `query`.
