@@ -134,4 +134,17 @@ std::vector<std::string_view> head_lines(const Head& head, size_t max_lines) {
   return out;
 }
 
+bool absorb_wrap_or_echo(std::string* last, std::string_view text, size_t prev_width, Tally& tally) {
+  if (last && (is_indented(text) || prev_width >= 79)) {
+    join_fragment(*last, text, prev_width >= 80);  // console wrap: re-join
+    tally.header();
+    return true;
+  }
+  if (is_command_echo(text)) {
+    tally.header();
+    return true;
+  }
+  return false;
+}
+
 }  // namespace pm::fwcfg

@@ -49,6 +49,12 @@ Value number_or_text(std::string_view s);
 // appended as is; otherwise the two are joined with a single space.
 void join_fragment(std::string& value, std::string_view fragment, bool glue);
 
+// The lines every netsh block parser accepts last: a console-wrapped piece of
+// the value being read (`last`, null when none; indented, or after a line of
+// 79+ columns, `prev_width`) is re-joined to it, and a command echo is kept as
+// a header line. Returns true (and counts the line) when it was one of them.
+bool absorb_wrap_or_echo(std::string* last, std::string_view text, size_t prev_width, Tally& tally);
+
 // The first lines of a sniffing head (CR removed; a line cut by the head
 // limit is dropped).
 std::vector<std::string_view> head_lines(const Head& head, size_t max_lines = 400);

@@ -242,15 +242,7 @@ Result<ParseCounts> NetshProfilesParser::parse(const SourceRef& source, RowSink&
       last = nullptr;
       continue;
     }
-    if (last && (is_indented(text) || before >= 79)) {
-      join_fragment(*last, text, before >= 80);  // console wrap: re-join
-      tally.header();
-      continue;
-    }
-    if (is_command_echo(text)) {
-      tally.header();
-      continue;
-    }
+    if (absorb_wrap_or_echo(last, text, before, tally)) continue;
     tally.reject(line, cur.active ? "unrecognized line in a netsh profile block"
                                   : "unrecognized line outside a netsh profile block");
     last = nullptr;

@@ -264,15 +264,7 @@ Result<ParseCounts> NetshRulesParser::parse(const SourceRef& source, RowSink& si
         continue;
       }
     }
-    if (cur.active && last && (is_indented(text) || before >= 79)) {
-      join_fragment(*last, text, before >= 80);  // console wrap: re-join
-      tally.header();
-      continue;
-    }
-    if (is_command_echo(text)) {
-      tally.header();
-      continue;
-    }
+    if (absorb_wrap_or_echo(cur.active ? last : nullptr, text, before, tally)) continue;
     tally.reject(line, cur.active ? "unrecognized line in a netsh rule block"
                                   : "unrecognized line outside a netsh rule block");
     last = nullptr;
