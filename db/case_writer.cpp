@@ -4,6 +4,7 @@
 
 #include "parsers/core/time_util.h"
 #include "parsers/core/timezone.h"
+#include "parsers/core/strings.h"
 
 namespace pm::db {
 namespace {
@@ -14,13 +15,7 @@ std::string now_iso() {
   return format_iso8601_short(us - us % kMicrosPerSecond);
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string first_label(std::string_view s) { return lower(s.substr(0, s.find('.'))); }
+std::string first_label(std::string_view s) { return ascii_lower(s.substr(0, s.find('.'))); }
 
 }  // namespace
 
@@ -305,7 +300,7 @@ void CaseWriter::apply_fact_to_host(const HostFactRow& f) {
     if (st) {
       st->bind(1, *host_id_);
       if (auto r = st->step(); r && r.value()) {
-        std::string fqdn = lower(st->column_text(0)) + "." + lower(v);
+        std::string fqdn = ascii_lower(st->column_text(0)) + "." + ascii_lower(v);
         keep(case_.add_alias(*host_id_, fqdn, "fqdn", source_id_));
       }
     }

@@ -5,27 +5,22 @@
 #include <cctype>
 
 #include "parsers/core/net_util.h"
+#include "parsers/core/strings.h"
 
 namespace pm::db {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // File and archive extensions that make "name.ext" a file, not a host.
 bool is_file_extension(std::string_view ext) {
   static constexpr std::string_view kExt[] = {
       "log", "txt", "zip", "cab", "7z", "tar", "gz", "tgz", "bz2", "xz", "rar", "evtx", "evt", "xml",
       "csv", "old", "etl", "errlog", "crash", "json", "html", "htm", "bak", "tmp"};
-  std::string e = lower(ext);
+  std::string e = ascii_lower(ext);
   return std::find(std::begin(kExt), std::end(kExt), e) != std::end(kExt);
 }
 
 bool is_archive_name(std::string_view name) {
-  std::string n = lower(name);
+  std::string n = ascii_lower(name);
   for (std::string_view ext : {".zip", ".cab", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".rar"})
     if (n.size() > ext.size() && n.compare(n.size() - ext.size(), ext.size(), ext) == 0) return true;
   return false;
@@ -39,7 +34,7 @@ bool is_common_folder(std::string_view name) {
       "collected", "output", "out", "server", "servers", "target", "targets", "client", "clients", "config",
       "netsh", "powershell", "ps", "msi", "install", "setup", "microsoft", "programdata", "users", "appdata",
       "roaming", "local", "case", "cases", "files", "misc", "agent", "agents", "traces", "dumps"};
-  std::string n = lower(name);
+  std::string n = ascii_lower(name);
   return std::find(std::begin(kCommon), std::end(kCommon), n) != std::end(kCommon);
 }
 

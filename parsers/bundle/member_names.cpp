@@ -1,4 +1,5 @@
 #include "parsers/bundle/member_names.h"
+#include "parsers/core/strings.h"
 
 #include <unicode/unistr.h>
 
@@ -13,13 +14,6 @@ constexpr size_t kMaxComponentBytes = 200;
 bool is_ascii_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 
 char ascii_upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
-
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 bool is_windows_device_name(std::string_view stem) {
   std::string up;

@@ -1,14 +1,8 @@
 #include "parsers/dpm/role_facts.h"
+#include "parsers/core/strings.h"
 
 namespace pm::dpm {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 bool has(const std::string& hay, std::string_view needle) { return hay.find(needle) != std::string::npos; }
 
@@ -25,7 +19,7 @@ bool is_version(std::string_view v) {
 }  // namespace
 
 std::string_view product_role(std::string_view product) {
-  std::string p = lower(product);
+  std::string p = ascii_lower(product);
   bool dpm = has(p, "dpm") || has(p, "data protection manager");
   if (!dpm || has(p, "central console") || has(p, "remote administration")) return {};
   if (has(p, "agent")) return "target";
@@ -34,7 +28,7 @@ std::string_view product_role(std::string_view product) {
 }
 
 std::optional<CoordinatorPath> find_coordinator_path(std::string_view text) {
-  std::string low = lower(text);
+  std::string low = ascii_lower(text);
   size_t at = low.find("dpmac.exe");
   while (at != std::string::npos) {
     size_t end = at + 9;

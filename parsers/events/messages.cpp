@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "parsers/embedded.h"
+#include "parsers/core/strings.h"
 
 namespace pm {
 namespace {
@@ -15,13 +16,6 @@ struct Catalog {
   std::map<std::string, std::string> aliases;                          // lower alias -> lower provider
   std::map<int64_t, std::string> parameters;                           // %%N -> text
 };
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 std::optional<int64_t> number(std::string_view s) {
   if (s.empty() || s.size() > 18) return std::nullopt;
@@ -48,10 +42,10 @@ const Catalog& catalog() {
       if (t2 == std::string_view::npos) continue;
       std::string_view first = line.substr(0, t1), second = line.substr(t1 + 1, t2 - t1 - 1), text = line.substr(t2 + 1);
       if (second == "*") {
-        c.aliases.emplace(lower(first), lower(text));
+        c.aliases.emplace(ascii_lower(first), ascii_lower(text));
       } else if (auto id = number(second)) {
         if (first == "%%") c.parameters.emplace(*id, std::string(text));
-        else c.templates.emplace(std::make_pair(lower(first), *id), std::string(text));
+        else c.templates.emplace(std::make_pair(ascii_lower(first), *id), std::string(text));
       }
     }
     return c;
@@ -62,7 +56,7 @@ const Catalog& catalog() {
 const std::string* find_template(std::string_view provider, int64_t event_id) {
   if (provider.empty()) return nullptr;
   const Catalog& c = catalog();
-  std::string key = lower(provider);
+  std::string key = ascii_lower(provider);
   if (auto a = c.aliases.find(key); a != c.aliases.end()) key = a->second;
   auto it = c.templates.find({key, event_id});
   return it == c.templates.end() ? nullptr : &it->second;

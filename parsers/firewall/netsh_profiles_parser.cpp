@@ -4,6 +4,7 @@
 #include <string>
 
 #include "parsers/firewall/kv_lines.h"
+#include "parsers/core/strings.h"
 
 namespace pm {
 namespace {
@@ -90,19 +91,12 @@ bool padded_key_shape(std::string_view line) {
   return v == 38 || v == std::string_view::npos;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 std::string map_state(std::string_view raw) {
   std::string f = fold(raw);
   if (f == "on" || f == "ein") return "on";
   if (f == "off" || f == "aus") return "off";
   if (f == "notconfigured" || f == "nichtkonfiguriert") return "not configured";
-  return lower(trim(raw));
+  return ascii_lower(trim(raw));
 }
 
 std::string map_logging(std::string_view raw) {
@@ -110,7 +104,7 @@ std::string map_logging(std::string_view raw) {
   if (f == "enable" || f == "enabled" || f == "aktivieren" || f == "aktiviert") return "enabled";
   if (f == "disable" || f == "disabled" || f == "deaktivieren" || f == "deaktiviert") return "disabled";
   if (f == "notconfigured" || f == "nichtkonfiguriert") return "not configured";
-  return lower(trim(raw));
+  return ascii_lower(trim(raw));
 }
 
 // One block's values as read (wrapped lines already joined), mapped on finish.

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "parsers/firewall/kv_lines.h"
+#include "parsers/core/strings.h"
 
 namespace pm {
 namespace {
@@ -76,25 +77,18 @@ bool wordy(std::string_view label) {
   return true;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 std::string map_enabled(std::string_view v) {
   std::string f = fold(v);
   if (f == "yes" || f == "ja") return "yes";
   if (f == "no" || f == "nein") return "no";
-  return lower(v);
+  return ascii_lower(v);
 }
 
 std::string map_direction(std::string_view v) {
   std::string f = fold(v);
   if (f == "in" || f == "eingehend" || f == "inbound") return "in";
   if (f == "out" || f == "ausgehend" || f == "outbound") return "out";
-  return lower(v);
+  return ascii_lower(v);
 }
 
 std::string map_action(std::string_view v) {
@@ -102,7 +96,7 @@ std::string map_action(std::string_view v) {
   if (f == "allow" || f == "zulassen") return "allow";
   if (f == "block" || f == "blockieren") return "block";
   if (f == "bypass" || f == "umgehen") return "bypass";
-  return lower(v);
+  return ascii_lower(v);
 }
 
 bool is_no_rules_message(std::string_view line) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "parsers/firewall/kv_lines.h"
+#include "parsers/core/strings.h"
 
 namespace pm {
 namespace {
@@ -138,20 +139,13 @@ Result<ParseCounts> read_records(const SourceRef& source, RowSink& sink, const E
   return tally.counts();
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 // GpoBoolean / Enabled values: True, False, NotConfigured.
 std::string map_bool(const std::string& v, const char* yes, const char* no) {
   std::string f = fold(v);
   if (f == "true") return yes;
   if (f == "false") return no;
   if (f == "notconfigured") return "not configured";
-  return lower(v);
+  return ascii_lower(v);
 }
 
 const std::vector<std::string_view> kProfileKeys = {
@@ -190,13 +184,13 @@ std::string emit_rule(const Record& r, RowSink& sink) {
   row.description = r.get("Description");
   row.enabled = map_bool(r.get("Enabled"), "yes", "no");
   std::string dir = fold(r.get("Direction"));
-  row.direction = dir == "inbound" ? "in" : dir == "outbound" ? "out" : lower(r.get("Direction"));
+  row.direction = dir == "inbound" ? "in" : dir == "outbound" ? "out" : ascii_lower(r.get("Direction"));
   row.profiles = r.get("Profile");
   row.grouping = r.get("Group");
   if (row.grouping.empty()) row.grouping = r.get("DisplayGroup");
   row.edge_traversal = r.get("EdgeTraversalPolicy");
   std::string action = fold(r.get("Action"));
-  row.action = action == "notconfigured" ? "not configured" : lower(r.get("Action"));
+  row.action = action == "notconfigured" ? "not configured" : ascii_lower(r.get("Action"));
   row.rule_source = r.get("PolicyStoreSource");
   row.origin = "powershell";
   row.location = r.line;
