@@ -11,7 +11,8 @@
 //          status_reason, format, sniff_score, sniff_reason, encoding, host,
 //          host_reason, time_zone, time_zone_assumed, time_zone_reason, unit,
 //          units_read, rows_stored, rows_rejected, header_units, first_time,
-//          last_time (ISO 8601 UTC), sha256, size, ingested_at. NULL is empty
+//          last_time (ISO 8601 UTC), sha256, size, ingested_at, time_basis,
+//          notes. NULL is empty
 //          in csv and null in json; time_zone_assumed is true/false.
 #include <iostream>
 #include <map>
@@ -46,7 +47,7 @@ const std::vector<std::string> kFullColumns = {
     "format",    "sniff_score", "sniff_reason", "encoding",    "host",              "host_reason",
     "time_zone", "time_zone_assumed", "time_zone_reason", "unit", "units_read",     "rows_stored",
     "rows_rejected", "header_units", "first_time", "last_time", "sha256",           "size",
-    "ingested_at"};
+    "ingested_at", "time_basis", "notes"};
 
 std::vector<std::string> csv_cells(const db::SourceListing& s) {
   return {std::to_string(s.id), opt(s.parent_id), s.bundle, s.path, s.status, opt(s.status_reason), opt(s.format),
@@ -54,7 +55,7 @@ std::vector<std::string> csv_cells(const db::SourceListing& s) {
           opt(s.time_zone), s.time_zone_assumed ? "true" : "false", opt(s.time_zone_reason), opt(s.unit),
           std::to_string(s.units_read), std::to_string(s.rows_stored), std::to_string(s.rows_rejected),
           std::to_string(s.header_units), opt_time(s.first_time_us), opt_time(s.last_time_us), s.sha256,
-          std::to_string(s.size), s.ingested_at};
+          std::to_string(s.size), s.ingested_at, opt(s.time_basis), opt(s.notes)};
 }
 
 void append_json(std::string& out, const db::SourceListing& s) {
@@ -83,7 +84,9 @@ void append_json(std::string& out, const db::SourceListing& s) {
       .text_or_null("last_time", opt_time_json(s.last_time_us))
       .text("sha256", s.sha256)
       .number("size", s.size)
-      .text("ingested_at", s.ingested_at);
+      .text("ingested_at", s.ingested_at)
+      .text_or_null("time_basis", s.time_basis)
+      .text_or_null("notes", s.notes);
   o.close();
 }
 

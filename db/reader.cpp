@@ -481,7 +481,7 @@ Result<SourcesCursor> SourcesCursor::open(Database& db) {
       "SELECT s.source_id, s.parent_id, s.bundle, s.path, s.status, s.status_reason, s.format, s.sniff_score, "
       "s.sniff_reason, s.encoding, h.name, s.host_reason, s.time_zone, s.time_zone_reason, s.unit, s.units_read, "
       "s.rows_stored, s.rows_rejected, s.header_units, s.first_time_us, s.last_time_us, s.sha256, s.size, "
-      "s.ingested_at FROM sources s LEFT JOIN hosts h ON h.host_id = s.host_id ORDER BY s.source_id");
+      "s.ingested_at, s.time_basis, s.notes FROM sources s LEFT JOIN hosts h ON h.host_id = s.host_id ORDER BY s.source_id");
   if (!st) return st.status();
   c.st_ = std::move(st.value());
   return c;
@@ -516,6 +516,8 @@ Result<bool> SourcesCursor::next(SourceListing& o) {
   o.sha256 = text_or_empty(st, 21);
   o.size = st.column_int(22);
   o.ingested_at = text_or_empty(st, 23);
+  o.time_basis = optional_text(st, 24);
+  o.notes = optional_text(st, 25);
   o.time_zone_assumed = false;
   if (o.time_zone_reason) {
     std::string lower;

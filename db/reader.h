@@ -208,6 +208,8 @@ struct SourceListing {
   std::string sha256;
   int64_t size = 0;
   std::string ingested_at;
+  std::optional<std::string> time_basis;  // how dates without a year were completed
+  std::optional<std::string> notes;       // the file's damage as the parser found it
 };
 
 // Every source in id order. Streams.

@@ -1,5 +1,7 @@
 #include "parsers/core/timezone.h"
 
+#include "parsers/core/strings.h"
+
 #include <unicode/basictz.h>
 #include <unicode/timezone.h>
 #include <unicode/unistr.h>
@@ -79,8 +81,7 @@ Result<ZoneConverter> ZoneConverter::from_name(std::string_view name_in) {
   if (name.empty())
     return Status::error(ErrorKind::usage, "empty time zone name");
   std::string iana;
-  std::string lower = name;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string lower = ascii_lower(name);
   if (lower == "utc" || lower == "z" || lower == "gmt" || lower == "etc/utc") {
     z.iana_ = "UTC";
     return z;
