@@ -18,5 +18,9 @@ void add_timeline_command(CLI::App& app, CommandState& state);
 void add_export_command(CLI::App& app, CommandState& state);
 void add_dump_command(CLI::App& app, CommandState& state);
 void add_catalog_command(CLI::App& app, CommandState& state);
+void add_hunt_command(CLI::App& app, CommandState& state);
+void add_rules_command(CLI::App& app, CommandState& state);
+void add_explain_command(CLI::App& app, CommandState& state);
+void add_analyze_command(CLI::App& app, CommandState& state);
 
 }  // namespace pm::cli

@@ -13,13 +13,17 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "pushmortem 0.1.0");
   app.require_subcommand(1);
   pm::cli::CommandState state;
+  pm::cli::add_analyze_command(app, state);
   pm::cli::add_ingest_command(app, state);
+  pm::cli::add_explain_command(app, state);
   pm::cli::add_sources_command(app, state);
   pm::cli::add_timeline_command(app, state);
   pm::cli::add_query_command(app, state);
   pm::cli::add_export_command(app, state);
   pm::cli::add_dump_command(app, state);
   pm::cli::add_catalog_command(app, state);
+  pm::cli::add_hunt_command(app, state);
+  pm::cli::add_rules_command(app, state);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,6 +1,7 @@
 # pm_embed_files(TARGET name NAMESPACE ns FILES f1 f2 ...)
-# Generates a .cpp that holds each data file as a byte array and a lookup
-# function `std::string_view ns::embedded_file(std::string_view name)` where
+# Generates a .cpp that holds each data file as a byte array, a lookup
+# function `std::string_view ns::embedded_file(std::string_view name)` and
+# `std::vector<std::string_view> ns::embedded_names()` (in FILES order), where
 # name is the file's base name. Data files stay data; the build embeds them.
 function(pm_embed_files)
   cmake_parse_arguments(E "" "TARGET;NAMESPACE" "FILES" ${ARGN})

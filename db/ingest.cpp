@@ -392,8 +392,9 @@ Result<IngestReport> Ingestor::run(const Bundle& bundle) {
     record(info, o);
     if (!report_.sources.empty() && report_.sources.back().source_id) source_ids_[&e] = report_.sources.back().source_id;
   }
-  // Phase 0 (host facts), then everything else, each in bundle order.
-  for (Phase phase : {Phase::host_facts, Phase::evidence}) {
+  // Host facts, then dated evidence, then formats whose dates lack a year
+  // (they anchor on the host's dated sources), each in bundle order.
+  for (Phase phase : {Phase::host_facts, Phase::evidence, Phase::undated}) {
     std::vector<WorkItem*> to_parse;
     for (WorkItem* it : files) {
       bool in_phase = it->parser ? it->parser->phase() == phase : phase == Phase::evidence;

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "db/sql_functions.h"
+
 namespace pm::db {
 
 // ------------------------------------------------------------------ Statement
@@ -130,6 +132,7 @@ Result<Database> Database::open(const std::filesystem::path& path, OpenMode mode
   }
   sqlite3_extended_result_codes(db.db_, 1);
   sqlite3_busy_timeout(db.db_, 5000);
+  if (Status fs = register_sql_functions(db.db_); !fs) return fs;  // pm_regexp, pm_cidr
   return db;
 }
 

@@ -1,4 +1,5 @@
-// Small RAII wrappers over SQLite. The only place (with sqlite.cpp) that
+// Small RAII wrappers over SQLite. The only place (with sqlite.cpp and
+// sql_functions.cpp, the SQL functions every connection gets) that
 // includes sqlite3.h. A Database and its Statements belong to one thread.
 // Values are always bound, never spliced into SQL text.
 #pragma once

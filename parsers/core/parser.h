@@ -52,6 +52,7 @@ struct ParseCounts {
 enum class Phase {
   host_facts = 0,  // parsed first: they name hosts and zones for the rest
   evidence = 1,
+  undated = 2,     // parsed last: dates without a year, anchored on the host's dated sources
 };
 
 class Parser {

@@ -49,6 +49,8 @@ class ErrlogParser final : public Parser {
   std::string_view description() const override {
     return "DPM trace log (*.errlog of MSDPM, DPMRA, AgentBootStrapper, ...; MM/DD UTC dates, year inferred)";
   }
+  // Parsed after dated sources: its MM/DD dates anchor on the host's latest time.
+  Phase phase() const override { return Phase::undated; }
   SniffResult sniff(const Head& head) const override;
   Result<ParseCounts> parse(const SourceRef& source, RowSink& sink) const override;
 };

@@ -64,6 +64,16 @@ int closest_year(int month, int day, int64_t ref) {
   return best;
 }
 
+// True when the year the file time gives puts the last record more than
+// kCopiedAfterDays after the host's latest dated time: logs collected together
+// end together, so such a file time is a copy's (e.g. a git checkout), not the log's.
+constexpr int64_t kCopiedAfterDays = 60;
+bool mtime_contradicts_host(int month, int day, int64_t mtime, int64_t host_ref) {
+  int64_t s;
+  if (!date_seconds(latest_not_after(month, day, mtime + kDay), month, day, s)) return false;
+  return s > host_ref + kCopiedAfterDays * kDay;
+}
+
 struct FileCloser {
   void operator()(std::FILE* f) const { std::fclose(f); }
 };
@@ -224,6 +234,14 @@ YearChoice choose_year(const DateScan& scan, const SourceRef& source, int64_t no
   if (source.year) {
     last_year = *source.year;
     c.basis = "--year " + std::to_string(last_year) + " is the year of " + last;
+  } else if (source.mtime > 0 && source.host_reference_us &&
+             mtime_contradicts_host(m, d, source.mtime, *source.host_reference_us / kMicrosPerSecond)) {
+    int64_t ref = *source.host_reference_us / kMicrosPerSecond;
+    last_year = closest_year(m, d, ref);
+    c.basis = "latest dated time of the same host " + format_iso8601_short(*source.host_reference_us) + ": " + last +
+              " is in " + std::to_string(last_year) + ", the year that puts it closest (the file time " +
+              format_iso8601_short(source.mtime * kMicrosPerSecond) +
+              " would put it long after everything else the host logged: the file was copied)";
   } else if (source.mtime > 0) {
     last_year = latest_not_after(m, d, source.mtime + kDay);
     c.basis = "file time " + format_iso8601_short(source.mtime * kMicrosPerSecond) + ": " + last + " is in " +

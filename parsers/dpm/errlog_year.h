@@ -18,6 +18,10 @@
 //   1. --year (SourceRef::year) is the year of the last dated record;
 //   2. the file/archive entry time (SourceRef::mtime > 0): the latest year that
 //      does not put the last record (its date at 00:00 UTC) after mtime + 1 day;
+//      unless that puts the last record more than 60 days after the same host's
+//      latest dated time (3.): logs collected together end together, so the
+//      file time is then a copy's (a checkout, a file copied without its
+//      times) and rule 3 decides;
 //   3. the latest dated time of the same host (SourceRef::host_reference_us):
 //      the year that puts the last record closest to it;
 //   4. unknown: the current UTC year by rule 2 with "now" (the last record not

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "parsers/core/net_util.h"
+#include "parsers/core/strings.h"
 #include "parsers/core/tally.h"
 #include "parsers/events/csv_reader.h"
 #include "parsers/events/event_fields.h"
@@ -69,10 +70,23 @@ Layout layout_of(const std::vector<std::string>& h) {
   return Layout::none;
 }
 
+// Event Viewer's CSV export carries no channel; its default file name is the
+// log's name ("System.csv", "Microsoft-Windows-...%4Operational.csv"). The
+// stem is used when it names a Windows log; empty otherwise.
+std::string channel_from_file_name(const std::string& path) {
+  std::string base = path.substr(path.find_last_of("/\\") == std::string::npos ? 0 : path.find_last_of("/\\") + 1);
+  if (size_t dot = base.rfind('.'); dot != std::string::npos) base.resize(dot);
+  for (const char* known : {"System", "Application", "Security", "Setup", "ForwardedEvents"})
+    if (ascii_lower(base) == ascii_lower(known)) return known;
+  if (size_t p4 = base.find("%4"); p4 != std::string::npos) return base.substr(0, p4) + "/" + base.substr(p4 + 2);
+  return {};
+}
+
 class CsvRun {
  public:
   CsvRun(const SourceRef& source, RowSink& sink, LineReader& lines)
-      : source_(source), sink_(sink), tally_(sink), csv_(lines, ',') {}
+      : source_(source), sink_(sink), tally_(sink), csv_(lines, ','),
+        channel_from_name_(channel_from_file_name(source.display_path)) {}
 
   Result<ParseCounts> run() {
     CsvRecord rec;
@@ -187,6 +201,7 @@ class CsvRun {
       row_.provider = std::string(trim(f[2]));
       id_text = f[3];
       row_.task_text = std::string(trim(f[4]));
+      row_.channel = channel_from_name_;
       if (f.size() == 6) message = f[5];
       if (!set_time(rec, f[1])) return;
     }
@@ -206,6 +221,7 @@ class CsvRun {
   RowSink& sink_;
   Tally tally_;
   CsvReader csv_;
+  std::string channel_from_name_;  // Event Viewer CSV has no channel column
   Layout layout_ = Layout::none;
   Columns columns_;
   DateOrder order_ = DateOrder::unknown, fallback_ = DateOrder::mdy;

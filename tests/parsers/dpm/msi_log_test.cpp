@@ -229,7 +229,11 @@ TEST_CASE("msi-log: local times use the source's zone; no zone flags every timed
 }
 
 TEST_CASE("msi-log: sniffing claims MSI logs and nothing else", "[parsers][msi]") {
-  int mine = pm::test::sniff_everything(parser(), [](const std::string& rel) { return rel.rfind("msi/", 0) == 0; });
+  int mine = pm::test::sniff_everything(parser(), [](const std::string& rel) {
+    // and the agent install logs of the scenario bundles (MSDPM*.log)
+    std::string name = rel.substr(rel.find_last_of('/') + 1);
+    return rel.rfind("msi/", 0) == 0 || (rel.rfind("bundles/", 0) == 0 && name.rfind("MSDPM", 0) == 0 && name.ends_with(".log"));
+  });
   CHECK(mine >= 9);
 }
 

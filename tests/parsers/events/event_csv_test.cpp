@@ -1,7 +1,10 @@
 // evt-csv: Event Viewer CSV and PowerShell Export-Csv, and the small CSV reader.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <iterator>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "parsers/events/csv_reader.h"
@@ -112,6 +115,22 @@ TEST_CASE("evt-csv reads Event Viewer CSV with local times", "[parsers][evt-csv]
     auto q = parse_events(kCsv, testdata("evt-csv/viewer_en.csv"), "", "record");
     CHECK(q.sink.events[0].time_us == parse_iso8601_us("2020-07-24T16:21:33Z"));
     CHECK((q.sink.events[0].flags & event_flags::zone_unknown) != 0);
+  }
+}
+
+TEST_CASE("evt-csv: Event Viewer CSV takes its channel from the export's file name", "[parsers][evt-csv]") {
+  std::ifstream in(testdata("evt-csv/viewer_en.csv").string(), std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(parse_events(kCsv, testdata("evt-csv/viewer_en.csv"), "UTC", "record").sink.win_events[0].channel.empty());
+  for (auto [name, channel] : {std::pair<std::string, std::string>{"System.csv", "System"},
+                               {"security.CSV", "Security"},
+                               {"Microsoft-Windows-Windows Firewall With Advanced Security%4Firewall.csv",
+                                "Microsoft-Windows-Windows Firewall With Advanced Security/Firewall"},
+                               {"export-2020.csv", ""}}) {
+    TempFile f(name, bytes);
+    auto p = parse_events(kCsv, f.path(), "UTC", "record");
+    REQUIRE(p.counts.rows_stored == 4);
+    CHECK(p.sink.win_events[0].channel == channel);
   }
 }
 

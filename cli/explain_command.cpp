@@ -1,0 +1,27 @@
+// `pushmortem explain --case FILE [--format text|json|md] [--rules PATH]...`
+// Runs the rule pack over a case and explains each finding.
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/explain_common.h"
+
+namespace pm::cli {
+
+void add_explain_command(CLI::App& app, CommandState& state) {
+  struct Args {
+    std::string case_file;
+    ExplainArgs explain;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = app.add_subcommand("explain", "Explain the push failures in a case: findings, evidence, the fix");
+  cmd->add_option("--case", args->case_file, "Case database (made by ingest)")->required();
+  add_explain_options(cmd, args->explain);
+  cmd->footer(
+      "Examples:\n  pushmortem explain --case case.db\n  pushmortem explain --case case.db --format json > findings.json\n"
+      "  pushmortem explain --case case.db --skew fs01.contoso.com=90 --rules my-rules/\n"
+      "Each finding names its host, confidence, the evidence line by line (UTC, host, source:line), what was absent "
+      "or missing and why it matters, and the fix.");
+  cmd->callback([args, &state] { state.exit_code = run_explain("explain", args->case_file, args->explain); });
+}
+
+}  // namespace pm::cli
