@@ -9,6 +9,7 @@
 #include "parsers/dpm/dpm_text.h"
 #include "parsers/dpm/errlog_line.h"
 #include "parsers/dpm/errlog_year.h"
+#include "parsers/dpm/role_facts.h"
 
 namespace pm {
 namespace {
@@ -101,6 +102,7 @@ Result<ParseCounts> ErrlogParser::parse(const SourceRef& source, RowSink& sink) 
   int continuation = 0;
   int64_t rejected_line = 0;
   int64_t previous_us = INT64_MIN;
+  dpm::RoleFacts roles;  // a dpmac.exe path under ProtectionAgents\AC\<version>: a DPM server and its version
   Line line;
   while (reader->next(line)) {
     if (!tally.read(source)) return Status::error(ErrorKind::interrupted, "interrupted");
@@ -176,6 +178,9 @@ Result<ParseCounts> ErrlogParser::parse(const SourceRef& source, RowSink& sink) 
     row.task_guid.assign(t.guid);
     row.trace_level.assign(t.level);
     set_mentions(row, t.message, mentions);
+    if (t.message.find("dpmac") != std::string_view::npos || t.message.find("DPMAC") != std::string_view::npos ||
+        t.message.find("Dpmac") != std::string_view::npos)
+      roles.scan(t.message, line.number);
 
     ev.flags = years.assumed ? event_flags::year_assumed : 0;
     const int year = years.first_year + year_offset;
@@ -202,6 +207,7 @@ Result<ParseCounts> ErrlogParser::parse(const SourceRef& source, RowSink& sink) 
     continuation = 0;
   }
   if (!reader->status()) return reader->status();
+  roles.finish(sink);
   ParseCounts counts = tally.counts();
   counts.time_basis = years.basis;
   return counts;
