@@ -102,6 +102,18 @@ class Database {
   std::filesystem::path path_;
 };
 
+// Steps `st` to its end, calling f(st) for every row; returns the first step
+// error, else ok.
+template <class F>
+Status for_each_row(Statement& st, F&& f) {
+  while (true) {
+    auto row = st.step();
+    if (!row) return row.status();
+    if (!*row) return Status::ok();
+    f(st);
+  }
+}
+
 // BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless committed.
 class Transaction {
  public:

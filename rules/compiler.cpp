@@ -28,22 +28,12 @@ std::string quote_identifier(std::string_view name) {
   return out + "\"";
 }
 
-namespace {
-
-bool is_identifier(std::string_view s) {
-  if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
-  for (char c : s)
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
-  return true;
-}
-
-}  // namespace
 
 std::string column_sql(const std::string& column) {
   if (column.empty()) return "NULL";
-  if (column.rfind("events.", 0) == 0 && is_identifier(std::string_view(column).substr(7)))
+  if (column.rfind("events.", 0) == 0 && is_sql_identifier(std::string_view(column).substr(7)))
     return "e." + quote_identifier(std::string_view(column).substr(7));
-  if (is_identifier(column)) return "t." + quote_identifier(column);
+  if (is_sql_identifier(column)) return "t." + quote_identifier(column);
   return "(" + column + ")";
 }
 

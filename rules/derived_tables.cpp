@@ -65,7 +65,7 @@ std::string text_or_empty(const db::Statement& st, int i) { return st.is_null(i)
 class TargetResolver {
  public:
   explicit TargetResolver(db::Database& db) : db_(db) {}
-  Status resolve(Attempt& a) {
+  void resolve(Attempt& a) {
     auto hit = lookup(a.target_written);
     if (!hit && a.target_written.find('.') != std::string::npos && !looks_ipv4(a.target_written))
       hit = lookup(a.target_written.substr(0, a.target_written.find('.')));
@@ -75,7 +75,6 @@ class TargetResolver {
     } else {
       a.target = ascii_lower(a.target_written);
     }
-    return Status::ok();
   }
 
  private:
@@ -108,10 +107,7 @@ Status read_console(db::Database& db, TargetResolver& resolver, std::vector<Atte
       "p.operation, e.message FROM push_errors p CROSS JOIN events e ON e.event_id = p.event_id "
       "WHERE p.target_host IS NOT NULL AND p.target_host <> '' ORDER BY e.source_id, e.location");
   if (!st) return st.status();
-  while (true) {
-    auto row = st->step();
-    if (!row) return row.status();
-    if (!*row) break;
+  return db::for_each_row(*st, [&](db::Statement&) {
     Attempt a;
     a.event_id = st->column_int(0);
     a.source_id = st->column_int(1);
@@ -125,10 +121,9 @@ Status read_console(db::Database& db, TargetResolver& resolver, std::vector<Atte
     a.message = text_or_empty(*st, 9);
     a.kind = "push-error";
     a.time_basis = "untimed";
-    if (auto s = resolver.resolve(a); !s) return s;
+    resolver.resolve(a);
     out.push_back(std::move(a));
-  }
-  return Status::ok();
+  });
 }
 
 // Errlog lines that record a failed agent operation on a target (an error id
@@ -144,10 +139,7 @@ Status read_errlog(db::Database& db, TargetResolver& resolver, std::vector<Attem
       "AND d.error_ids <> '' ORDER BY e.time_us, e.source_id, e.location");
   if (!st) return st.status();
   std::map<std::pair<std::string, int64_t>, size_t> last;  // (target, error) -> index in out
-  while (true) {
-    auto row = st->step();
-    if (!row) return row.status();
-    if (!*row) break;
+  return db::for_each_row(*st, [&](db::Statement&) {
     Attempt a;
     a.event_id = st->column_int(0);
     a.source_id = st->column_int(1);
@@ -161,19 +153,18 @@ Status read_errlog(db::Database& db, TargetResolver& resolver, std::vector<Attem
     a.time_us = st->column_optional_int(8);
     a.kind = "dpm-trace";
     a.time_basis = a.time_us ? "logged" : "untimed";
-    if (auto s = resolver.resolve(a); !s) return s;
+    resolver.resolve(a);
     auto key = std::make_pair(a.target, a.error_id.value_or(0));
     auto it = last.find(key);
     if (it != last.end() && a.time_us && out[it->second].time_us &&
         *a.time_us - *out[it->second].time_us <= kSameAttemptUs) {
       Attempt& first = out[it->second];
       if (first.hresult.empty()) first.hresult = a.hresult;
-      continue;  // the same failure, logged again
+      return;  // the same failure, logged again
     }
     last[key] = out.size();
     out.push_back(std::move(a));
-  }
-  return Status::ok();
+  });
 }
 
 // DPM agent installations found in MSI logs on targets: the outcome of a
@@ -185,10 +176,7 @@ Status read_installs(db::Database& db, std::vector<Attempt>& out) {
       "ON h.host_id = i.host_id WHERE i.product LIKE '%Protection Agent%' OR i.product LIKE '%DPM%' "
       "OR i.product LIKE '%Data Protection%' ORDER BY i.start_us, i.source_id, i.first_line");
   if (!st) return st.status();
-  while (true) {
-    auto row = st->step();
-    if (!row) return row.status();
-    if (!*row) break;
+  return db::for_each_row(*st, [&](db::Statement&) {
     Attempt a;
     a.source_id = st->column_int(1);
     a.location = st->column_optional_int(2).value_or(0);
@@ -207,8 +195,7 @@ Status read_installs(db::Database& db, std::vector<Attempt>& out) {
                 ": " + result + (code ? " (" + std::to_string(*code) + ")" : "");
     a.message = "Windows Installer: " + a.details;
     out.push_back(std::move(a));
-  }
-  return Status::ok();
+  });
 }
 
 // k-th console error for (target, error) takes the time of the k-th timed
@@ -314,12 +301,10 @@ Result<std::map<int64_t, std::string>> read_source_paths(db::Database& db) {
   std::map<int64_t, std::string> out;
   auto st = db.prepare("SELECT source_id, path FROM sources WHERE format = 'dpm-errlog'");
   if (!st) return st.status();
-  while (true) {
-    auto row = st->step();
-    if (!row) return row.status();
-    if (!*row) break;
+  auto each = db::for_each_row(*st, [&](db::Statement&) {
     out[st->column_int(0)] = std::string(st->column_text(1));
-  }
+  });
+  if (!each) return each;
   return out;
 }
 

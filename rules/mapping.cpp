@@ -11,14 +11,15 @@
 #include "rules/embedded.h"
 
 namespace pm::rules {
-namespace {
 
-bool is_identifier(std::string_view s) {
+bool is_sql_identifier(std::string_view s) {
   if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
   for (char c : s)
     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
   return true;
 }
+
+namespace {
 
 bool iequals(std::string_view a, std::string_view b) { return ascii_lower(a) == ascii_lower(b); }
 
@@ -61,11 +62,11 @@ class Loader {
     if (events_col || data_item) {
       if (!t.event_keyed) return fail(at, "'" + column + "' needs an event table (kind: event)");
       std::string rest = column.substr(column.find('.') + 1);
-      if (events_col ? !is_identifier(rest) : rest.empty())
+      if (events_col ? !is_sql_identifier(rest) : rest.empty())
         return fail(at, "'" + column + "' does not name a column or EventData item");
       return Status::ok();
     }
-    if (!is_identifier(column)) return fail(at, "'" + column + "' is not a column name");
+    if (!is_sql_identifier(column)) return fail(at, "'" + column + "' is not a column name");
     return Status::ok();
   }
 
@@ -122,7 +123,7 @@ class Loader {
   }
 
   Result<TableDef> load_table(const std::string& name, const YAML::Node& n) const {
-    if (!is_identifier(name)) return fail(n, "table name '" + name + "' is not an SQL identifier");
+    if (!is_sql_identifier(name)) return fail(n, "table name '" + name + "' is not an SQL identifier");
     if (!n.IsMap()) return fail(n, "table " + name + " must be a map");
     TableDef t;
     t.name = name;
@@ -183,7 +184,7 @@ class Loader {
         for (const auto& w : v) {
           auto val = scalar(w.second, "where " + w.first.Scalar());
           if (!val) return val.status();
-          if (!is_identifier(w.first.Scalar())) return fail(w.first, "'" + w.first.Scalar() + "' is not a column name");
+          if (!is_sql_identifier(w.first.Scalar())) return fail(w.first, "'" + w.first.Scalar() + "' is not a column name");
           ls.where[w.first.Scalar()] = val.value();
         }
         continue;

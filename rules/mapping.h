@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "parsers/core/status.h"
@@ -48,6 +49,10 @@ struct LogsourceDef {
   std::map<std::string, std::string> where;  // column = value restrictions (e.g. channel: System)
   std::string description;
 };
+
+// True for a plain SQL identifier ([A-Za-z_][A-Za-z0-9_]*): the only column
+// and table names the mapping accepts and the compiler writes into SQL.
+bool is_sql_identifier(std::string_view s);
 
 class Mapping {
  public:

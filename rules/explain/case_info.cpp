@@ -13,12 +13,7 @@ template <class F>
 Status each_row(db::Database& db, const char* sql, F&& f) {
   auto st = db.prepare(sql);
   if (!st) return st.status();
-  while (true) {
-    auto row = st->step();
-    if (!row) return row.status();
-    if (!*row) return Status::ok();
-    f(*st);
-  }
+  return db::for_each_row(*st, f);
 }
 
 void add_unique(std::vector<std::string>& v, const std::string& s) {

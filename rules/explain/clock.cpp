@@ -30,18 +30,14 @@ Status read_rows(db::Database& db, int64_t host_id, int64_t from_us, int64_t to_
   st->bind(2, from_us);
   st->bind(3, to_us);
   st->bind(4, send ? "SEND" : "RECEIVE");
-  while (true) {
-    auto row = st->step();
-    if (!row) return row.status();
-    if (!*row) break;
+  return db::for_each_row(*st, [&](db::Statement&) {
     std::string key;
     for (int i = 1; i <= 5; ++i) {
       key += st->column_text(i);
       key += '|';
     }
     out.push_back({st->column_int(0), std::move(key)});
-  }
-  return Status::ok();
+  });
 }
 
 }  // namespace

@@ -157,17 +157,15 @@ Result<HitContext> build_context(db::Database& db, const CaseInfo& info, const H
   st->bind(1, target_name);
   std::vector<std::string> sequence;
   int64_t failed = 0;
-  while (true) {
-    auto row = st->step();
-    if (!row) return row.status();
-    if (!*row) break;
+  auto each = db::for_each_row(*st, [&](db::Statement&) {
     if (std::string(st->column_text(1)) == "succeeded") {
       sequence.push_back("success");
     } else {
       ++failed;
       sequence.push_back(st->is_null(0) ? std::string("failure") : std::to_string(st->column_int(0)));
     }
-  }
+  });
+  if (!each) return each;
   std::string seq_text;
   for (const auto& s : sequence) seq_text += (seq_text.empty() ? "" : ", ") + s;
   a.set("attempts", static_cast<int64_t>(sequence.size()));
