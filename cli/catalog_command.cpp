@@ -29,6 +29,7 @@
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/read_common.h"
+#include "cli/style.h"
 #include "parsers/catalog/catalog.h"
 #include "parsers/core/net_util.h"
 
@@ -82,7 +83,7 @@ Listing listing(const std::string& which) {
   return l;
 }
 
-int run_list(const std::string& which, const std::string& format) {
+int run_list(const std::string& which, const std::string& format, ColorMode color) {
   Listing l = listing(which);
   std::ostream& out = std::cout;
   if (format == "table") {
@@ -90,7 +91,7 @@ int run_list(const std::string& which, const std::string& format) {
     opt.max_cell_width = 70;
     std::vector<bool> right(l.headers.size(), false);
     right[0] = l.numeric[0];
-    TableWriter table(out, l.headers, right, opt);
+    TableWriter table(out, l.headers, right, stdout_table_options(stdout_color(color), opt));
     for (auto row : l.rows) {
       row.resize(l.headers.size());
       table.add_row(row);
@@ -188,7 +189,7 @@ std::vector<Match> lookup(const std::string& value) {
   return out;
 }
 
-int run_lookup(const std::string& value, const std::string& format) {
+int run_lookup(const std::string& value, const std::string& format, ColorMode color) {
   std::vector<Match> matches = lookup(value);
   std::ostream& out = std::cout;
   if (format == "json") {
@@ -208,8 +209,9 @@ int run_lookup(const std::string& value, const std::string& format) {
     o.close();
     out << buf << "\n";
   } else {
+    const Style style(stdout_color(color));
     for (const auto& m : matches) {
-      out << m.title << "\n";
+      out << style.bold(one_line(m.title)) << "\n";
       for (const auto& [k, v] : m.fields) out << "  " << k << ": " << one_line(v) << "\n";
     }
   }
@@ -230,7 +232,8 @@ void add_catalog_command(CLI::App& app, CommandState& state) {
   CLI::App* cmd = app.add_subcommand("catalog", "List the DPM catalogs (error ids, HRESULTs, versions, ports) or explain one value");
   cmd->require_subcommand(1);
   cmd->footer("Examples:\n  pushmortem catalog lookup 0x800706BA\n  pushmortem catalog lookup 319\n"
-              "  pushmortem catalog hresults --format csv > hresults.csv");
+              "  pushmortem catalog hresults --format csv > hresults.csv\n"
+              "Exit codes: 0 found or listed; 1 lookup found nothing; 2 usage.");
   const std::pair<const char*, const char*> lists[] = {
       {"errors", "DPM agent-operation error ids: meaning and typical cause"},
       {"hresults", "HRESULTs seen with pushes: symbol, message, Win32 error"},
@@ -238,26 +241,28 @@ void add_catalog_command(CLI::App& app, CommandState& state) {
       {"ports", "Network ports a push uses"}};
   for (const auto& [name, help] : lists) {
     auto format = std::make_shared<std::string>("table");
+    auto color = std::make_shared<ColorMode>(ColorMode::auto_detect);
     CLI::App* sub = cmd->add_subcommand(name, help);
-    sub->add_option("--format", *format, "Output format: table, csv or json")
-        ->check(CLI::IsMember({"table", "csv", "json"}))
-        ->capture_default_str();
+    add_format_option(sub, *format, {"table", "csv", "json"}, "Output format: table, csv or json");
+    add_color_option(sub, *color);
     sub->footer(std::string("Example: pushmortem catalog ") + name +
-                " --format json\nThe table cuts wide cells (…); csv and json keep them whole.");
+                " --format json\nThe table cuts wide cells (…) and fits a terminal's width; csv and json keep them "
+                "whole.\nExit codes: 0 listed; 1 writing the output failed; 2 usage.");
     std::string which = name;
-    sub->callback([which, format, &state] { state.exit_code = run_list(which, *format); });
+    sub->callback([which, format, color, &state] { state.exit_code = run_list(which, *format, *color); });
   }
   auto value = std::make_shared<std::string>();
   auto format = std::make_shared<std::string>("text");
+  auto color = std::make_shared<ColorMode>(ColorMode::auto_detect);
   CLI::App* look = cmd->add_subcommand("lookup", "Explain one value: HRESULT, DPM error id, Win32 error, version or message");
   look->add_option("VALUE", *value, "0x800706BA, 800706BA, -2147023174, 319, 1722, 10.19.58.0 or a message text")
       ->required();
-  look->add_option("--format", *format, "Output format: text or json")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
+  add_format_option(look, *format, {"text", "json"}, "Output format: text or json");
+  add_color_option(look, *color);
   look->footer("Examples:\n  pushmortem catalog lookup 0x800706BA\n  pushmortem catalog lookup -2147023174\n"
-               "  pushmortem catalog lookup \"The RPC server is unavailable\"");
-  look->callback([value, format, &state] { state.exit_code = run_lookup(*value, *format); });
+               "  pushmortem catalog lookup \"The RPC server is unavailable\"\n"
+               "Exit codes: 0 something matched; 1 nothing matched (the reason on stderr); 2 usage.");
+  look->callback([value, format, color, &state] { state.exit_code = run_lookup(*value, *format, *color); });
 }
 
 }  // namespace pm::cli

@@ -22,5 +22,6 @@ void add_hunt_command(CLI::App& app, CommandState& state);
 void add_rules_command(CLI::App& app, CommandState& state);
 void add_explain_command(CLI::App& app, CommandState& state);
 void add_analyze_command(CLI::App& app, CommandState& state);
+void add_report_command(CLI::App& app, CommandState& state);
 
 }  // namespace pm::cli

@@ -5,7 +5,8 @@
 // A PATH that is a folder stands for every EVTX file under it (by content,
 // sorted by path). Records come in file, chunk and record order; chunks are
 // decoded on all cores. Undecodable records are skipped and counted; a
-// summary goes to standard error (--stats: one line per file).
+// summary goes to standard error (--stats or --verbose: one line per file;
+// --quiet: none, errors only).
 //
 // Exit codes: 0 all files read; 1 some file could not be read (the others
 // are dumped); 2 usage; 3 no readable input or -o not writable; 130 Ctrl-C.
@@ -22,6 +23,7 @@
 #include "cli/exit_codes.h"
 #include "cli/platform.h"
 #include "cli/read_common.h"
+#include "cli/style.h"
 #include "parsers/evtx/evtx_dump.h"
 #include "parsers/evtx/evtx_file.h"
 
@@ -34,6 +36,7 @@ struct DumpArgs {
   std::string output;
   unsigned threads = 0;
   bool stats = false;
+  Verbosity verbosity;
 };
 
 bool has_evtx_signature(const std::filesystem::path& file) {
@@ -122,7 +125,12 @@ int run_dump(const DumpArgs& args) {
                  report.status().message() + (args.output.empty() ? "" : "; " + args.output + " is incomplete"));
     return exit_code_for(report.status());
   }
-  print_summary(report.value(), files.size(), args.stats, std::cerr);
+  if (args.verbosity.quiet) {
+    for (const auto& f : report->files)
+      if (!f.status) report_error(std::cerr, "dump", f.status.message());
+  } else {
+    print_summary(report.value(), files.size(), args.stats || args.verbosity.verbose, std::cerr);
+  }
   size_t failed = std::count_if(report->files.begin(), report->files.end(), [](const auto& f) { return !f.status; });
   if (failed == files.size()) return kExitInput;
   return failed ? kExitFailure : kExitOk;
@@ -134,16 +142,18 @@ void add_dump_command(CLI::App& app, CommandState& state) {
   auto args = std::make_shared<DumpArgs>();
   CLI::App* cmd = app.add_subcommand("dump", "Write the records of .evtx files as XML or JSON Lines (no case needed)");
   cmd->add_option("paths", args->paths, "EVTX files, or folders searched for EVTX files")->required();
-  cmd->add_option("--format", args->format, "Output format: xml (as Event Viewer) or jsonl")
-      ->check(CLI::IsMember({"xml", "jsonl"}))
-      ->capture_default_str();
+  add_format_option(cmd, args->format, {"xml", "jsonl"}, "Output format: xml (as Event Viewer) or jsonl");
   cmd->add_option("-o,--output", args->output, "Write to this file instead of standard output (overwritten)");
   cmd->add_option("--threads", args->threads, "Decoding threads (default: one per core)")->check(CLI::Range(1u, 256u));
   cmd->add_flag("--stats", args->stats, "Print record, recovery and CRC statistics per file to standard error");
+  add_verbosity_flags(cmd, args->verbosity, "No summary on standard error: only the records and errors",
+                      "The statistics per file, as --stats");
   cmd->footer(
       "Examples:\n"
       "  pushmortem dump System.evtx --format xml -o System.xml\n"
-      "  pushmortem dump logs/ --format jsonl | grep '\"event_id\":7045'");
+      "  pushmortem dump logs/ --format jsonl | grep '\"event_id\":7045'\n"
+      "Exit codes: 0 every file read; 1 some file could not be read (the others are dumped); 2 usage; 3 no "
+      "readable input, or -o not writable; 130 interrupted.");
   cmd->callback([args, &state] { state.exit_code = run_dump(*args); });
 }
 

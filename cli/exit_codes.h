@@ -11,6 +11,7 @@ enum ExitCode : int {
   kExitUsage = 2,        // bad command line or bad argument value
   kExitInput = 3,        // unreadable input: a PATH or case file missing, unreadable, or not a case
   kExitConflict = 4,     // the case was written by a newer pushmortem
+  kExitFindings = 5,     // --fail-on-findings: explain/analyze reported a finding, hunt a match
   kExitInternal = 70,    // an unexpected internal error (a bug: please report it)
   kExitInterrupted = 130 // Ctrl-C: the source being ingested was rolled back
 };

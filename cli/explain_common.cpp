@@ -1,8 +1,11 @@
 #include "cli/explain_common.h"
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+
+#include <fmt/format.h>
 
 #include "cli/exit_codes.h"
 #include "cli/findings_output.h"
@@ -59,49 +62,50 @@ void add_explain_options(CLI::App* cmd, ExplainArgs& args) {
   cmd->add_flag("--all", args.all, "Also show findings whose confidence ended below their rule's reporting threshold");
 }
 
-int run_explain(const std::string& command, const std::string& case_file, const ExplainArgs& args) {
+Result<ExplainedCase> explain_case_file(const std::string& case_file, const ExplainArgs& args) {
   auto skews = parse_skews(args.skews);
-  if (!skews) {
-    report_error(std::cerr, command, skews.status().message());
-    return exit_code_for(skews.status());
-  }
+  if (!skews) return skews.status();
   auto rule_set = load_rule_set(args);
-  if (!rule_set) {
-    report_error(std::cerr, command, rule_set.status().message());
-    return exit_code_for(rule_set.status());
-  }
-  if (case_file.empty()) {
-    report_error(std::cerr, command, "--case FILE is required: the case database to explain");
-    return kExitUsage;
-  }
+  if (!rule_set) return rule_set.status();
+  if (case_file.empty())
+    return Status::error(ErrorKind::usage, "--case FILE is required: the case database to explain");
   auto c = db::CaseDb::open_read_only(case_file);
-  if (!c) {
-    report_error(std::cerr, command, c.status().message());
-    return exit_code_for(c.status());
-  }
-  if (auto s = rules::build_derived_tables(c->db()); !s) {
-    report_error(std::cerr, command, "reading push attempts: " + s.message());
-    return exit_code_for(s);
-  }
+  if (!c) return c.status();
+  if (auto s = rules::build_derived_tables(c->db()); !s)
+    return Status::error(s.kind(), "reading push attempts: " + s.message());
   rules::ExplainOptions options;
   options.skew_us = std::move(*skews);
   options.include_suppressed = args.all;
   auto result = rules::explain_case(c->db(), *rule_set, rules::Mapping::builtin(), options);
-  if (!result) {
-    report_error(std::cerr, command, result.status().message());
-    return exit_code_for(result.status());
+  if (!result) return result.status();
+  return ExplainedCase{std::move(*c), std::move(*result)};
+}
+
+int run_explain(const std::string& command, const std::string& case_file, const ExplainArgs& args) {
+  const auto start = std::chrono::steady_clock::now();
+  Spinner spinner(command, progress_wanted(args.verbosity.quiet));
+  spinner.phase("running the rules over the case");
+  auto explained = explain_case_file(case_file, args);
+  spinner.stop();
+  if (!explained) {
+    report_error(std::cerr, command, explained.status().message());
+    return exit_code_for(explained.status());
   }
+  const rules::ExplainResult& result = explained->result;
   std::string out;
   if (args.format == "json") {
-    out = findings_json(*result);
-    for (const auto& n : result->notes) report_error(std::cerr, command, "note: " + n);
+    out = findings_json(result);
+    for (const auto& n : result.notes) report_error(std::cerr, command, "note: " + n);
   } else if (args.format == "md") {
-    out = findings_markdown(*result);
+    out = findings_markdown(result);
   } else {
-    const char* no_color = std::getenv("NO_COLOR");
-    out = findings_text(*result, stdout_is_terminal() && (no_color == nullptr || *no_color == '\0'));
+    out = findings_text(result, stdout_color(args.color));
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
+  if (args.verbosity.verbose)
+    report_error(std::cerr, command,
+                 fmt::format("{} finding(s) in {:.3f} s", result.findings.size(), seconds_since(start)));
+  if (args.fail_on_findings && !result.findings.empty()) return kExitFindings;
   return kExitOk;
 }
 

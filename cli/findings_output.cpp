@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "cli/output.h"
+#include "cli/style.h"
 #include "parsers/core/time_util.h"
 
 namespace pm::cli {
@@ -47,18 +48,10 @@ std::string location_text(const rules::EvidenceLine& l) {
   return s;
 }
 
-struct Style {
-  bool on;
-  std::string bold(const std::string& s) const { return on ? "\033[1m" + s + "\033[0m" : s; }
-  std::string tint(const std::string& s, int code) const {
-    return on ? "\033[" + std::to_string(code) + "m" + s + "\033[0m" : s;
-  }
-};
-
 }  // namespace
 
 std::string findings_text(const rules::ExplainResult& result, bool color) {
-  Style st{color};
+  const Style st(color);
   std::string out;
   if (result.findings.empty()) {
     out += "No findings: no rule matched this case.\n";
@@ -70,7 +63,7 @@ std::string findings_text(const rules::ExplainResult& result, bool color) {
   for (const auto& f : result.findings) {
     out += "\n" + st.bold(fmt::format("[{}] {}", ++i, one_line(f.title))) + "\n";
     out += fmt::format("    host {} | confidence {} | rule {} ({})\n", one_line(f.host), percent(f.confidence),
-                       f.rule_id, f.level);
+                       f.rule_id, st.paint(f.level, level_sgr(f.level)));
     if (f.first_us || f.last_us)
       out += fmt::format("    from {} to {}\n", when(f.first_us), when(f.last_us));
     else
@@ -84,7 +77,7 @@ std::string findings_text(const rules::ExplainResult& result, bool color) {
     }
     out += "\n  " + st.bold("Checks") + "\n";
     for (const auto& v : f.verdicts) {
-      std::string sign = v.weight > 0 ? st.tint("+", 32) : v.weight < 0 ? st.tint("-", 31) : " ";
+      std::string sign = v.weight > 0 ? st.paint("+", sgr::green) : v.weight < 0 ? st.paint("-", sgr::red) : " ";
       std::string head = fmt::format("{} {:<13} {:<8} {}", sign, v.role, v.state, v.id);
       if (v.weight != 0) head += fmt::format(" ({:+.2f})", v.weight);
       out += "    " + head + "\n";

@@ -1,4 +1,4 @@
-// `pushmortem hunt --case FILE --rules PATH... [--format text|json]`: runs
+// `pushmortem hunt --case FILE --rules PATH... [--format text|jsonl|json]`: runs
 // Sigma detection and correlation rules (not the explanations) over a case.
 // PATH is a rule file or a folder (searched recursively for .yml/.yaml).
 //
@@ -10,16 +10,22 @@
 // correlation are reported on their own only when a correlation naming them
 // has `generate: true` (Sigma).
 //
-//   json  one object per line per match, rules in load order: rule_id, title,
+//   jsonl one object per line per match, rules in load order: rule_id, title,
 //         level, rule_type (detection|correlation), host (hosts.name),
 //         datetime (ISO 8601 UTC with microseconds, null when untimed),
 //         source_file (sources.path), location, message; a correlation hit
 //         gives these of its first member and adds last_datetime, group (the
 //         group-by values), count (event_count / value_count: the counted
 //         value; temporal: the rules seen) and members (the matches behind it).
+//   json  the same objects as one JSON array ("[\n{...},\n{...}\n]\n").
 //   text  an aligned table (time, level, rule id, host, source:location, and
 //         the event message with whitespace runs squeezed, or the
-//         correlation's count, group and last time) and a summary line.
+//         correlation's count, group and last time) and a summary line (not
+//         with --quiet). On a terminal the table fits its width and levels
+//         are coloured (--color); a phase line shows on stderr after a second.
+//
+// --fail-on-findings: exit 5 when any match or correlation hit was reported.
+#include <chrono>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -27,10 +33,14 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
+#include "cli/platform.h"
 #include "cli/read_common.h"
+#include "cli/style.h"
 #include "parsers/core/time_util.h"
 #include "rules/compiler.h"
 #include "rules/derived_tables.h"
@@ -44,6 +54,9 @@ struct HuntArgs {
   std::string case_file;
   std::vector<std::string> rules;
   std::string format = "text";
+  ColorMode color = ColorMode::auto_detect;
+  Verbosity verbosity;
+  bool fail_on_findings = false;
 };
 
 // hosts.name by host_id and sources.path by source_id.
@@ -91,11 +104,21 @@ std::set<const rules::Rule*> feeding_only(const std::vector<rules::Rule>& set) {
 
 class Printer {
  public:
-  Printer(const HuntArgs& args, const Names& names) : json_(args.format == "json"), names_(names) {
-    if (!json_)
+  // `spinner` is stopped before the first line reaches a terminal on stdout.
+  Printer(const HuntArgs& args, const Names& names, Spinner& spinner)
+      : json_(args.format != "text"),
+        array_(args.format == "json"),
+        summary_(!args.verbosity.quiet),
+        names_(names),
+        spinner_(spinner),
+        stdout_terminal_(stdout_is_terminal()) {
+    if (!json_) {
       table_ = std::make_unique<TableWriter>(std::cout,
-                                             std::vector<std::string>{"time", "level", "rule", "host", "where", "what"});
+                                             std::vector<std::string>{"time", "level", "rule", "host", "where", "what"},
+                                             std::vector<bool>{}, stdout_table_options(stdout_color(args.color)));
+    }
   }
+  size_t reported() const { return matches_ + hits_; }
 
   void match(const rules::Match& m) {
     ++matches_;
@@ -108,7 +131,7 @@ class Printer {
       o.close();
       write(line);
     } else {
-      table_->add_row({time(m.time_us), r.level, r.id, names_.host(m.host_id).value_or("-"), where(m), squeeze(m.message)});
+      add_row({time(m.time_us), r.level, r.id, names_.host(m.host_id).value_or("-"), where(m), squeeze(m.message)});
     }
   }
 
@@ -133,23 +156,31 @@ class Printer {
       std::string what = "count " + std::to_string(h.count) + ", " + std::to_string(h.members.size()) + " matches";
       for (const auto& [k, v] : h.group) what += ", " + k + "=" + v;
       if (h.last_us && h.first_us && *h.last_us != *h.first_us) what += ", until " + format_iso8601_us(*h.last_us);
-      table_->add_row({time(h.first_us), r.level, r.id, names_.host(first.host_id).value_or("-"), where(first), what});
+      add_row({time(h.first_us), r.level, r.id, names_.host(first.host_id).value_or("-"), where(first), what});
     }
   }
 
   void finish(size_t rules_run) {
+    if (finished_) return;
+    finished_ = true;
+    before_output();
     if (table_) {
       table_->finish();
-      std::cout << matches_ << (matches_ == 1 ? " match" : " matches") << " and " << hits_
-                << (hits_ == 1 ? " correlation hit" : " correlation hits") << " from " << rules_run
-                << (rules_run == 1 ? " rule\n" : " rules\n");
+      if (summary_)
+        std::cout << matches_ << (matches_ == 1 ? " match" : " matches") << " and " << hits_
+                  << (hits_ == 1 ? " correlation hit" : " correlation hits") << " from " << rules_run
+                  << (rules_run == 1 ? " rule\n" : " rules\n");
+    } else if (array_) {
+      std::cout << (reported() == 0 ? "[]\n" : "\n]\n");
     }
     std::cout.flush();
   }
 
  private:
   void common(JsonObject& o, const rules::Rule& r, const char* type, const rules::Match& m) {
-    o.text("rule_id", r.id).text("title", r.title).text("level", r.level).text("rule_type", type);
+    o.text("rule_id", r.id);
+    o.text_or_null("rule_name", r.name.empty() ? std::nullopt : std::optional<std::string>(r.name));
+    o.text("title", r.title).text("level", r.level).text("rule_type", type);
     o.text_or_null("host", names_.host(m.host_id));
     o.text_or_null("datetime", m.time_us ? std::optional<std::string>(format_iso8601_us(*m.time_us)) : std::nullopt);
     o.text_or_null("source_file", m.source_id ? std::optional<std::string>(names_.source(m.source_id)) : std::nullopt);
@@ -172,13 +203,26 @@ class Printer {
     if (m.location) w += ":" + std::to_string(*m.location);
     return w;
   }
+  void before_output() {
+    if (stdout_terminal_) spinner_.stop();
+  }
+  void add_row(const std::vector<std::string>& cells) {
+    if (table_->rows_until_output() <= 1) before_output();
+    table_->add_row(cells, {"", std::string(level_sgr(cells[1]))});
+  }
+  // `line` is the object of the match just counted.
   void write(std::string& line) {
-    line += '\n';
+    before_output();
+    if (array_) line.insert(0, reported() == 1 ? "[\n" : ",\n");
+    else line += '\n';
     std::cout << line;
   }
 
-  bool json_;
+  bool json_, array_, summary_;
+  bool finished_ = false;
   const Names& names_;
+  Spinner& spinner_;
+  bool stdout_terminal_;
   std::unique_ptr<TableWriter> table_;
   size_t matches_ = 0, hits_ = 0;
 };
@@ -216,28 +260,39 @@ int run_hunt(const HuntArgs& args) {
     report_error(std::cerr, "hunt", c.status().message());
     return exit_code_for(c.status());
   }
+  const auto start = std::chrono::steady_clock::now();
+  Spinner spinner("hunt", progress_wanted(args.verbosity.quiet));
+  spinner.phase("preparing the case");
   db::Database& db = c->db();
   if (Status s = rules::build_derived_tables(db); !s) {
+    spinner.stop();
     report_error(std::cerr, "hunt", "preparing the case for rules failed: " + s.message());
     return kExitFailure;
   }
   db.make_read_only_guarded();
   Names names;
   if (Status s = read_names(db, names); !s) {
+    spinner.stop();
     report_error(std::cerr, "hunt", "reading hosts and sources failed: " + s.message());
     return exit_code_for(s);
   }
 
   const std::set<const rules::Rule*> quiet = feeding_only(files.rules);
-  Printer printer(args, names);
+  const size_t to_run = files.rules.size() - quiet.size();
+  std::vector<std::string> timings;  // --verbose
+  Printer printer(args, names, spinner);
   size_t run = 0;
   for (const rules::Rule& rule : files.rules) {
     if (quiet.count(&rule)) continue;
     ++run;
+    spinner.phase("rule " + std::to_string(run) + "/" + std::to_string(to_run) + ": " + rule.id);
+    const auto rule_start = std::chrono::steady_clock::now();
+    const size_t before = printer.reported();
     if (rule.correlation) {
       auto hits = rules::match_correlation(db, rule, files.rules, mapping);
       if (!hits) {
         printer.finish(run);
+        spinner.stop();
         report_error(std::cerr, "hunt", hits.status().message());
         return kExitFailure;
       }
@@ -253,16 +308,25 @@ int run_hunt(const HuntArgs& args) {
                        : query.status();
       if (!s) {
         printer.finish(run);
+        spinner.stop();
         report_error(std::cerr, "hunt", "rule " + rule.id + " (" + rule.loc.str() + "): " + s.message());
         return kExitFailure;
       }
     }
+    if (args.verbosity.verbose)
+      timings.push_back(fmt::format("rule {}: {} reported in {:.3f} s", rule.id, printer.reported() - before,
+                                    seconds_since(rule_start)));
   }
   printer.finish(run);
+  spinner.stop();
   if (!std::cout) {
     report_error(std::cerr, "hunt", "writing the output failed");
     return kExitFailure;
   }
+  for (const auto& t : timings) report_error(std::cerr, "hunt", t);
+  if (args.verbosity.verbose)
+    report_error(std::cerr, "hunt", fmt::format("{} rules run in {:.3f} s", run, seconds_since(start)));
+  if (args.fail_on_findings && printer.reported() > 0) return kExitFindings;
   return kExitOk;
 }
 
@@ -275,10 +339,18 @@ void add_hunt_command(CLI::App& app, CommandState& state) {
   cmd->add_option("--rules", args->rules, "Rule file or folder (.yml/.yaml, searched recursively); repeatable")
       ->required()
       ->take_all();
-  cmd->add_option("--format", args->format, "Output format: text or json (one object per line)")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
-  cmd->footer("Example: pushmortem hunt --case case.db --rules my-rules/ --rules extra.yml --format json");
+  add_format_option(cmd, args->format, {"text", "jsonl", "json"},
+                    "Output format: text (a table), jsonl (one object per match a line) or json (one array)");
+  add_color_option(cmd, args->color);
+  add_verbosity_flags(cmd, args->verbosity, "No progress line and no summary line: only the matches and errors",
+                      "Also print matches and time per rule (standard error)");
+  cmd->add_flag("--fail-on-findings", args->fail_on_findings,
+                "Exit with code 5 when at least one match or correlation hit is reported (for scripts)");
+  cmd->footer(
+      "Example: pushmortem hunt --case case.db --rules my-rules/ --rules extra.yml --format jsonl\n"
+      "  pushmortem hunt --case case.db --rules my-rules/ --quiet --fail-on-findings || echo \"matches found\"\n"
+      "Exit codes: 0 done; 1 a rule failed while running; 2 usage; 3 rules that do not load or compile, or the case "
+      "unreadable; 4 case from a newer pushmortem; 5 matches reported (with --fail-on-findings).");
   cmd->callback([args, &state] { state.exit_code = run_hunt(*args); });
 }
 

@@ -1,8 +1,7 @@
 // `pushmortem ingest PATH... --case FILE [--host NAME] [--tz ZONE]`
 // Ingests files, folders and archives into a case; prints a per-source
 // summary, the first rejected lines of each source (file:line: reason), and
-// progress on stderr when it is a terminal.
-#include <chrono>
+// progress on stderr when it is a terminal (after the first second).
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -10,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/platform.h"
+#include "cli/style.h"
 #include "db/ingest.h"
 
 namespace pm::cli {
@@ -20,7 +20,7 @@ struct IngestArgs {
   std::string case_file, host, tz;
   int threads = 0;
   int year = 0;
-  bool quiet = false, verbose = false;
+  Verbosity verbosity;
   uint64_t max_total_mb = 16384;
   int max_depth = 4;
 };
@@ -53,27 +53,19 @@ int run_ingest(const IngestArgs& a) {
   opt.cancel = &cancel;
   opt.limits.max_total_bytes = a.max_total_mb << 20;
   opt.limits.max_depth = a.max_depth;
-  const bool show_progress = !a.quiet && stderr_is_terminal();
-  auto last = std::chrono::steady_clock::now();
-  bool drew = false;
-  auto progress = [&](const db::IngestProgress& p) {
-    if (!show_progress) return;
-    auto now = std::chrono::steady_clock::now();
-    if (now - last < std::chrono::milliseconds(100)) return;
-    last = now;
-    double pct = p.bytes_total ? 100.0 * static_cast<double>(p.bytes_done) / static_cast<double>(p.bytes_total) : 0;
-    std::string cur = p.current.size() > 50 ? "..." + p.current.substr(p.current.size() - 47) : p.current;
-    std::fprintf(stderr, "\r\033[K[%zu/%zu files %3.0f%%] %s", p.files_done, p.files_total, pct, cur.c_str());
-    drew = true;
+  const bool quiet = a.verbosity.quiet, verbose = a.verbosity.verbose;
+  StatusLine line(progress_wanted(quiet));
+  auto progress = [&line](const db::IngestProgress& p) {
+    if (line.due()) line.update(ingest_progress_text(p, stderr_terminal_columns()));
   };
   auto report = db::ingest(c.value(), opt, progress);
-  if (drew) std::fprintf(stderr, "\r\033[K");
+  line.clear();
   if (!report) {
     std::fprintf(stderr, "pushmortem ingest: %s\n", report.status().message().c_str());
     return exit_code_for(report.status());
   }
   const db::IngestReport& r = report.value();
-  if (!a.quiet) {
+  if (!quiet) {
     for (const auto& s : r.sources) {
       std::string what;
       if (s.status == "ingested") {
@@ -95,7 +87,7 @@ int run_ingest(const IngestArgs& a) {
               "%lld rows stored, %lld rejected\n",
               r.sources.size(), r.ingested, r.skipped, r.duplicates, r.already, r.refused, r.failed,
               static_cast<long long>(r.rows_stored), static_cast<long long>(r.rows_rejected));
-  if (a.verbose)
+  if (verbose)
     std::printf("%.3f s in all, %.3f s building indexes\n", r.seconds_total, r.seconds_indexing);
   if (r.already > 0 && r.ingested == 0 && r.skipped == 0 && r.duplicates == 0 && r.failed == 0)
     std::printf("nothing new: this content is already in %s\n", a.case_file.c_str());
@@ -119,13 +111,16 @@ void add_ingest_command(CLI::App& app, CommandState& state) {
   cmd->add_option("--threads", args->threads, "Parser threads (default: cores - 1, at least 1)");
   cmd->add_option("--max-unpacked-mb", args->max_total_mb, "Refuse to unpack more than this per PATH (default 16384)");
   cmd->add_option("--max-archive-depth", args->max_depth, "Archives inside archives, at most (default 4)");
-  cmd->add_flag("-q,--quiet", args->quiet, "Print only the final totals");
-  cmd->add_flag("-v,--verbose", args->verbose, "Also print where the time went");
+  add_verbosity_flags(cmd, args->verbosity, "No progress bar and no per-file lines: only the final totals and errors",
+                      "Also print where the time went");
   cmd->footer(
-      "Example:\n  pushmortem ingest customer-bundle.zip --case case.db\n"
+      "Examples:\n  pushmortem ingest customer-bundle.zip --case case.db\n"
       "  pushmortem ingest fs01/pfirewall.log --case case.db --host fs01.contoso.com --tz \"Eastern Standard Time\"\n"
       "Host: --host, else a folder named after the machine, else the content (systeminfo, ipconfig) or host facts "
-      "in the same folder.\nTime zone: --tz, else the host's systeminfo, else unknown (UTC assumed, flagged).");
+      "in the same folder.\nTime zone: --tz, else the host's systeminfo, else unknown (UTC assumed, flagged).\n"
+      "A progress bar is drawn on standard error when it is a terminal and the work takes over a second.\n"
+      "Exit codes: 0 done; 1 some file failed (the others are in the case); 2 usage; 3 a PATH or the case "
+      "unreadable; 4 case from a newer pushmortem; 130 interrupted (the current file rolled back).");
   cmd->callback([args, &state] { state.exit_code = run_ingest(*args); });
 }
 

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   pm::cli::add_analyze_command(app, state);
   pm::cli::add_ingest_command(app, state);
   pm::cli::add_explain_command(app, state);
+  pm::cli::add_report_command(app, state);
   pm::cli::add_sources_command(app, state);
   pm::cli::add_timeline_command(app, state);
   pm::cli::add_query_command(app, state);

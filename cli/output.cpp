@@ -312,6 +312,7 @@ TableWriter::TableWriter(std::ostream& out, std::vector<std::string> headers, st
                          Options options)
     : out_(out), headers_(std::move(headers)), right_(std::move(right_align)), options_(options) {
   right_.resize(headers_.size(), false);
+  if (options_.buffer_rows == 0) options_.buffer_rows = 1;
   for (auto& h : headers_) {
     h = fit_cell(h, options_.max_cell_width);
     widths_.push_back(display_width(h));
@@ -320,11 +321,14 @@ TableWriter::TableWriter(std::ostream& out, std::vector<std::string> headers, st
 
 TableWriter::~TableWriter() { finish(); }
 
-void TableWriter::add_row(const std::vector<std::string>& cells) {
+void TableWriter::add_row(const std::vector<std::string>& cells) { add_row(cells, {}); }
+
+void TableWriter::add_row(const std::vector<std::string>& cells, const std::vector<std::string>& sgr) {
   Line line;
   line.cells.reserve(headers_.size());
   for (size_t i = 0; i < headers_.size(); ++i)
     line.cells.push_back(i < cells.size() ? fit_cell(cells[i], options_.max_cell_width) : std::string());
+  if (options_.color) line.sgr = sgr;
   ++rows_;
   if (streaming_) {
     write_line(line);
@@ -342,10 +346,26 @@ void TableWriter::add_rule() {
   else buffer_.push_back(std::move(line));
 }
 
+void TableWriter::fit_to_width() {
+  if (options_.max_width == 0 || widths_.empty()) return;
+  size_t total = 2 * (widths_.size() - 1);
+  for (size_t w : widths_) total += w;
+  while (total > options_.max_width) {
+    size_t widest = widths_.size();
+    for (size_t i = 0; i < widths_.size(); ++i)
+      if (widths_[i] > kMinColumnWidth && (widest == widths_.size() || widths_[i] > widths_[widest])) widest = i;
+    if (widest == widths_.size()) break;  // every column at its minimum: the line wraps
+    --widths_[widest];
+    --total;
+  }
+}
+
 void TableWriter::flush_buffer() {
   if (!streaming_) {
     streaming_ = true;
+    fit_to_width();
     Line header;
+    header.header = true;
     header.cells = headers_;
     write_line(header);
     Line rule;
@@ -373,13 +393,84 @@ void TableWriter::write_line(const Line& line) {
       text.append(widths_[i], '-');
       continue;
     }
+    const std::string* cell = &line.cells[i];
+    std::string cut;
+    if (options_.max_width > 0 && display_width(*cell) > widths_[i]) {
+      cut = fit_cell(*cell, widths_[i]);
+      cell = &cut;
+    }
+    const size_t w = display_width(*cell);
+    const size_t pad = w < widths_[i] ? widths_[i] - w : 0;
     const bool last = i + 1 == n;
-    if (last && !right_[i]) text += line.cells[i];  // no trailing spaces
-    else append_padded(text, line.cells[i], widths_[i], right_[i]);
+    if (right_[i]) text.append(pad, ' ');
+    std::string_view sgr;
+    if (options_.color) {
+      if (line.header) sgr = "1";
+      else if (i < line.sgr.size()) sgr = line.sgr[i];
+    }
+    if (!sgr.empty() && !cell->empty()) {
+      text += "\033[";
+      text += sgr;
+      text += 'm';
+      text += *cell;
+      text += "\033[0m";
+    } else {
+      text += *cell;
+    }
+    if (!right_[i] && !last) text.append(pad, ' ');  // no trailing spaces
   }
   while (!text.empty() && text.back() == ' ') text.pop_back();
   text.push_back('\n');
   out_ << text;
 }
+
+// ------------------------------------------------------------- JSON tree
+
+void JsonTree::set(const std::string_view* path, size_t n, std::string json) {
+  Node* node = &root_;
+  for (size_t i = 0; i < n; ++i) {
+    Node* child = nullptr;
+    for (auto& c : node->children)
+      if (c.key == path[i]) child = &c;
+    if (child == nullptr) {
+      node->children.push_back(Node{std::string(path[i]), {}, {}});
+      child = &node->children.back();
+    }
+    node = child;
+    if (i + 1 < n && !node->json.empty()) node->json.clear();  // a value becomes an object
+  }
+  node->children.clear();
+  node->json = std::move(json);
+}
+
+void JsonTree::set_raw(Path path, std::string json) { set(path.begin(), path.size(), std::move(json)); }
+
+void JsonTree::set_raw(const std::vector<std::string>& path, std::string json) {
+  std::vector<std::string_view> views(path.begin(), path.end());
+  set(views.data(), views.size(), std::move(json));
+}
+
+void JsonTree::set_value(Path path, const db::SqlValue& value) {
+  std::string json;
+  append_json_value(json, value);
+  set_raw(path, std::move(json));
+}
+
+void JsonTree::append(std::string& out, const Node& node) {
+  if (!node.json.empty()) {
+    out += node.json;
+    return;
+  }
+  out.push_back('{');
+  for (size_t i = 0; i < node.children.size(); ++i) {
+    if (i) out.push_back(',');
+    append_json_string(out, node.children[i].key);
+    out.push_back(':');
+    append(out, node.children[i]);
+  }
+  out.push_back('}');
+}
+
+void JsonTree::append_to(std::string& out) const { append(out, root_); }
 
 }  // namespace pm::cli

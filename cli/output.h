@@ -94,11 +94,21 @@ void append_padded(std::string& out, std::string_view cell, size_t width, bool r
 // wide cells end in "…"). Widths come from the header and the first
 // `buffer_rows` rows; later rows stream with those widths (a longer cell
 // then only shifts its own line), so memory stays bounded.
+//
+// With `max_width` (the terminal's width; 0 = no limit) the widest columns
+// are narrowed, one column at a time, until a line fits (no column below
+// kMinColumnWidth, or its natural width if smaller), and every cell,
+// header included, is cut to its column. With `color` the header is bold
+// and a cell given an SGR code (add_row's second argument, e.g. "31") is
+// painted with it; padding counts only the visible text.
 class TableWriter {
  public:
+  static constexpr size_t kMinColumnWidth = 6;
   struct Options {
     size_t max_cell_width = 60;
     size_t buffer_rows = 1000;
+    size_t max_width = 0;
+    bool color = false;
   };
   TableWriter(std::ostream& out, std::vector<std::string> headers, std::vector<bool> right_align = {});
   TableWriter(std::ostream& out, std::vector<std::string> headers, std::vector<bool> right_align, Options options);
@@ -107,16 +117,25 @@ class TableWriter {
   ~TableWriter();
 
   void add_row(const std::vector<std::string>& cells);
+  // `sgr`: an ANSI SGR code per cell ("" = plain), used only with Options::color.
+  void add_row(const std::vector<std::string>& cells, const std::vector<std::string>& sgr);
   void add_rule();  // a dashed line across all columns (e.g. before a totals row)
   void finish();    // writes buffered rows; called by the destructor if needed
   size_t rows() const { return rows_; }
+  // Rows that can still be added before the table starts writing (0 once it has).
+  size_t rows_until_output() const {
+    return streaming_ || buffer_.size() >= options_.buffer_rows ? 0 : options_.buffer_rows - buffer_.size();
+  }
 
  private:
   struct Line {
     bool rule = false;
+    bool header = false;
     std::vector<std::string> cells;  // already fitted
+    std::vector<std::string> sgr;
   };
   void flush_buffer();
+  void fit_to_width();
   void write_line(const Line& line);
 
   std::ostream& out_;
@@ -128,6 +147,35 @@ class TableWriter {
   bool streaming_ = false;
   bool finished_ = false;
   size_t rows_ = 0;
+};
+
+// ----------------------------------------------------------- JSON tree
+
+// A JSON object built from key paths ({"source", "ip"} -> {"source":{"ip":..}}),
+// for output with nested objects (Elastic Common Schema). Objects keep
+// their keys in first-insertion order; setting a path again replaces the
+// value; a path through a key that holds a value replaces that value with
+// an object. Keys are used as given (a dot in a key is not a path).
+class JsonTree {
+ public:
+  using Path = std::initializer_list<std::string_view>;
+  void set_raw(Path path, std::string json);  // `json` must be valid JSON
+  void set_raw(const std::vector<std::string>& path, std::string json);
+  void set_text(Path path, std::string_view text) { set_raw(path, json_string(text)); }
+  void set_number(Path path, int64_t value) { set_raw(path, std::to_string(value)); }
+  void set_value(Path path, const db::SqlValue& value);
+  bool empty() const { return root_.children.empty(); }
+  void append_to(std::string& out) const;
+
+ private:
+  struct Node {
+    std::string key;
+    std::string json;  // a value, or empty for an object
+    std::vector<Node> children;
+  };
+  void set(const std::string_view* path, size_t n, std::string json);
+  static void append(std::string& out, const Node& node);
+  Node root_;
 };
 
 }  // namespace pm::cli

@@ -24,6 +24,7 @@
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/read_common.h"
+#include "cli/style.h"
 #include "db/reader.h"
 
 namespace pm::cli {
@@ -33,6 +34,7 @@ struct QueryArgs {
   std::string case_file;
   std::string sql;
   std::string format = "table";
+  ColorMode color = ColorMode::auto_detect;
 };
 
 int step_error(const Status& s, size_t number, const std::string& text) {
@@ -55,8 +57,8 @@ std::vector<std::string> unique_names(const db::Statement& st) {
 }
 
 // Runs one statement and prints its rows; returns an exit code.
-int print_result(db::QueryStatement& q, size_t number, const std::string& format, bool first_result,
-                 std::ostream& out) {
+int print_result(db::QueryStatement& q, size_t number, const std::string& format, const TableWriter::Options& table_options,
+                 bool first_result, std::ostream& out) {
   db::Statement& st = q.statement;
   const int n = st.column_count();
   if (n == 0) {
@@ -77,7 +79,7 @@ int print_result(db::QueryStatement& q, size_t number, const std::string& format
         auto t = st.column_type(i);
         right[static_cast<size_t>(i)] = t == db::ColumnType::integer || t == db::ColumnType::real;
       }
-    TableWriter table(out, names, right);
+    TableWriter table(out, names, right, table_options);
     std::vector<std::string> cells(static_cast<size_t>(n));
     while (r.value()) {
       for (int i = 0; i < n; ++i) cells[static_cast<size_t>(i)] = value_text(db::column_value(st, i));
@@ -145,9 +147,11 @@ int run_query(QueryArgs& args) {
   }
   bool first_result = true;
   size_t number = 0;
+  const TableWriter::Options table_options =
+      args.format == "table" ? stdout_table_options(stdout_color(args.color)) : TableWriter::Options{};
   for (auto& q : statements.value()) {
     ++number;
-    int rc = print_result(q, number, args.format, first_result, std::cout);
+    int rc = print_result(q, number, args.format, table_options, first_result, std::cout);
     if (q.statement.column_count() > 0) first_result = false;
     if (rc != kExitOk) return rc;
   }
@@ -167,11 +171,13 @@ void add_query_command(CLI::App& app, CommandState& state) {
   cmd->add_option("--case", args->case_file, "Case database file")->required();
   cmd->add_option("sql", args->sql, "One or more read-only SQL statements; - reads them from standard input")
       ->required();
-  cmd->add_option("--format", args->format, "Output format: table, csv or json")
-      ->check(CLI::IsMember({"table", "csv", "json"}))
-      ->capture_default_str();
+  add_format_option(cmd, args->format, {"table", "csv", "json"}, "Output format: table, csv or json");
+  add_color_option(cmd, args->color);
   cmd->footer(
-      "Example: pushmortem query --case case.db \"SELECT host, event_code, count(*) FROM timeline GROUP BY 1, 2\"");
+      "Example: pushmortem query --case case.db \"SELECT host, event_code, count(*) FROM timeline GROUP BY 1, 2\"\n"
+      "On a terminal the table fits its width (COLUMNS overrides); csv and json keep every value whole.\n"
+      "Exit codes: 0 done; 1 writing the output failed; 2 usage, or SQL that is refused or invalid; 3 the case "
+      "unreadable; 4 case from a newer pushmortem; 130 interrupted.");
   cmd->callback([args, &state] { state.exit_code = run_query(*args); });
 }
 

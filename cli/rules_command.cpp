@@ -22,6 +22,7 @@
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/read_common.h"
+#include "cli/style.h"
 #include "rules/compiler.h"
 #include "rules/lint.h"
 #include "rules/matcher.h"
@@ -34,6 +35,7 @@ struct RulesArgs {
   std::vector<std::string> paths;
   std::string format = "text";
   std::string rule;
+  ColorMode color = ColorMode::auto_detect;
 };
 
 std::vector<std::filesystem::path> as_paths(const std::vector<std::string>& v) { return {v.begin(), v.end()}; }
@@ -68,6 +70,7 @@ int run_list(const RulesArgs& args) {
       buf += &r == &set->front() ? "\n" : ",\n";
       JsonObject o(buf);
       o.text("id", r.id)
+          .text_or_null("name", r.name.empty() ? std::nullopt : std::optional<std::string>(r.name))
           .text("level", r.level)
           .text("type", r.is_correlation() ? "correlation" : "detection")
           .boolean("explanation", has_explanation(r))
@@ -78,10 +81,13 @@ int run_list(const RulesArgs& args) {
     buf += set->empty() ? "]\n" : "\n]\n";
     std::cout << buf;
   } else {
-    TableWriter table(std::cout, {"id", "level", "type", "explanation", "title", "origin"});
+    // `rule`: the Sigma name where there is one (what findings and correlations use), else the id
+    TableWriter table(std::cout, {"rule", "level", "type", "explanation", "title", "origin"}, {},
+                      stdout_table_options(stdout_color(args.color)));
     for (const rules::Rule& r : *set)
-      table.add_row({r.id, r.level, r.is_correlation() ? "correlation" : "detection", has_explanation(r) ? "yes" : "no",
-                     r.title, r.origin});
+      table.add_row({r.ref(), r.level, r.is_correlation() ? "correlation" : "detection", has_explanation(r) ? "yes" : "no",
+                     r.title, r.origin},
+                    {"", std::string(level_sgr(r.level))});
     table.finish();
     std::cout << set->size() << (set->size() == 1 ? " rule\n" : " rules\n");
   }
@@ -159,7 +165,8 @@ int run_sql(const RulesArgs& args) {
     return kExitUsage;
   }
   const rules::Mapping& mapping = rules::Mapping::builtin();
-  std::string out = "-- rule " + rule->id + ": " + one_line(rule->title) + " (" + rule->loc.str() + ")\n";
+  std::string out = "-- rule " + rule->ref() + (rule->name.empty() ? "" : " (id " + rule->id + ")") + ": " +
+                    one_line(rule->title) + " (" + rule->loc.str() + ")\n";
   auto compile = [&](const rules::Rule& r, const std::vector<std::string>& fields) -> bool {
     if (!r.detection) {
       report_error(std::cerr, "rules sql", "rule " + r.id + " (" + r.loc.str() + ") has no detection");
@@ -182,7 +189,7 @@ int run_sql(const RulesArgs& args) {
         report_error(std::cerr, "rules sql", "correlation " + rule->id + " names '" + ref + "', which is not a rule");
         return kExitInput;
       }
-      out += "\n-- base rule " + base->id + (base->name.empty() ? "" : " (" + base->name + ")") + "\n";
+      out += "\n-- base rule " + base->ref() + (base->name.empty() ? "" : " (id " + base->id + ")") + "\n";
       if (!compile(*base, rules::correlation_fields(*rule->correlation, *base))) return kExitInput;
     }
   } else if (!compile(*rule, {})) {
@@ -204,10 +211,10 @@ void add_rules_command(CLI::App& app, CommandState& state) {
   auto list = std::make_shared<RulesArgs>();
   CLI::App* l = cmd->add_subcommand("list", "The built-in rules and those of --rules: id, level, type, title, origin");
   l->add_option("--rules", list->paths, "Rule file or folder to add (repeatable)");
-  l->add_option("--format", list->format, "Output format: text or json")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
-  l->footer("Example: pushmortem rules list --rules my-rules/ --format json");
+  add_format_option(l, list->format, {"text", "json"}, "Output format: text (a table) or json");
+  add_color_option(l, list->color);
+  l->footer("Example: pushmortem rules list --rules my-rules/ --format json\n"
+            "Exit codes: 0 listed; 1 writing the output failed; 2 usage; 3 a --rules file does not load.");
   l->callback([list, &state] { state.exit_code = run_list(*list); });
 
   auto lint = std::make_shared<RulesArgs>();
@@ -220,7 +227,8 @@ void add_rules_command(CLI::App& app, CommandState& state) {
   CLI::App* s = cmd->add_subcommand("sql", "Show the SQL and bound parameters a rule compiles to");
   s->add_option("RULE", sql->rule, "Rule id or name")->required();
   s->add_option("--rules", sql->paths, "Rule file or folder to add (repeatable)");
-  s->footer("Example: pushmortem rules sql win-system-suspicious-service --rules testdata/hunt/rules");
+  s->footer("Example: pushmortem rules sql win-system-suspicious-service --rules testdata/hunt/rules\n"
+            "Exit codes: 0 shown; 2 usage or no such rule; 3 a --rules file does not load or the rule does not compile.");
   s->callback([sql, &state] { state.exit_code = run_sql(*sql); });
 }
 

@@ -23,6 +23,7 @@
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/read_common.h"
+#include "cli/style.h"
 #include "db/reader.h"
 #include "parsers/core/time_util.h"
 
@@ -32,6 +33,7 @@ namespace {
 struct SourcesArgs {
   std::string case_file;
   std::string format = "table";
+  ColorMode color = ColorMode::auto_detect;
 };
 
 std::string opt(const std::optional<std::string>& s) { return s ? *s : std::string(); }
@@ -113,7 +115,8 @@ int run_sources(const SourcesArgs& args) {
         out,
         std::vector<std::string>{"id", "status", "format", "host", "time zone", "read", "stored", "rejected", "headers",
                                  "path", "reason"},
-        std::vector<bool>{true, false, false, false, false, true, true, true, true, false, false});
+        std::vector<bool>{true, false, false, false, false, true, true, true, true, false, false},
+        stdout_table_options(stdout_color(args.color)));
   } else if (args.format == "csv") {
     append_csv_row(buf, kFullColumns);
   } else {
@@ -191,10 +194,12 @@ void add_sources_command(CLI::App& app, CommandState& state) {
   auto args = std::make_shared<SourcesArgs>();
   CLI::App* cmd = app.add_subcommand("sources", "List every file of a case: status, format, host, time zone, counts");
   cmd->add_option("--case", args->case_file, "Case database file")->required();
-  cmd->add_option("--format", args->format, "Output format: table, csv or json")
-      ->check(CLI::IsMember({"table", "csv", "json"}))
-      ->capture_default_str();
-  cmd->footer("Example: pushmortem sources --case case.db --format csv > sources.csv");
+  add_format_option(cmd, args->format, {"table", "csv", "json"}, "Output format: table, csv or json");
+  add_color_option(cmd, args->color);
+  cmd->footer("Example: pushmortem sources --case case.db --format csv > sources.csv\n"
+              "On a terminal the table fits its width (COLUMNS overrides) and cut cells end in …; csv and json keep "
+              "every value whole.\nExit codes: 0 done; 1 writing the output failed; 2 usage; 3 the case unreadable; 4 case "
+              "from a newer pushmortem.");
   cmd->callback([args, &state] { state.exit_code = run_sources(*args); });
 }
 

@@ -22,6 +22,7 @@
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/read_common.h"
+#include "cli/style.h"
 #include "db/reader.h"
 #include "parsers/core/time_util.h"
 
@@ -173,10 +174,10 @@ void add_timeline_command(CLI::App& app, CommandState& state) {
   cmd->add_option("--host", args->host, "Only this host (NetBIOS name, FQDN or IP address)");
   cmd->add_option("--from", args->from, "Start, inclusive: ISO 8601 UTC, e.g. 2021-06-22 or 2021-06-22T10:00:00Z");
   cmd->add_option("--to", args->to, "End, inclusive: ISO 8601 UTC; a date alone includes that whole day");
-  cmd->add_option("--format", args->format, "Output format: text or jsonl")
-      ->check(CLI::IsMember({"text", "jsonl"}))
-      ->capture_default_str();
-  cmd->footer("Example: pushmortem timeline --case case.db --host FS01 --from 2021-06-22 --to 2021-06-23");
+  add_format_option(cmd, args->format, {"text", "jsonl"}, "Output format: text or jsonl");
+  cmd->footer("Example: pushmortem timeline --case case.db --host FS01 --from 2021-06-22 --to 2021-06-23\n"
+              "Exit codes: 0 done (also when no event matched: said on stderr); 1 writing the output failed; "
+              "2 usage (a bad --from/--to, an unknown --host); 3 the case unreadable; 4 case from a newer pushmortem.");
   cmd->callback([args, &state] { state.exit_code = run_timeline(*args); });
 }
 

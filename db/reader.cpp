@@ -334,6 +334,7 @@ Status append_windows_data(Statement& data, ExportRow& out) {
     if (!r) return r.status();
     if (!r.value()) break;
     std::string name(data.column_text(0));
+    out.data_names.push_back(name);
     bool taken = false;
     for (const auto& f : out.fields) taken = taken || f.name == name;
     if (taken) name = kind + "." + name;
@@ -349,7 +350,8 @@ Status append_windows_data(Statement& data, ExportRow& out) {
 Result<ExportCursor> ExportCursor::open(Database& db) {
   ExportCursor c(db);
   auto events = db.prepare(
-      "SELECT e.event_id, e.time_us, e.message, h.name, s.path, e.format, e.location, e.event_code "
+      "SELECT e.event_id, e.time_us, e.message, h.name, s.path, e.format, e.location, e.event_code, e.level, "
+      "e.byte_offset "
       "FROM events e CROSS JOIN sources s ON s.source_id = e.source_id LEFT JOIN hosts h ON h.host_id = e.host_id "
       "WHERE e.time_us IS NOT NULL ORDER BY e.time_us, e.event_id");
   if (!events) return events.status();
@@ -436,11 +438,16 @@ Result<bool> ExportCursor::next(ExportRow& out) {
   out.source_format = text_or_empty(events_, 5);
   out.location = events_.column_optional_int(6);
   out.event_code = optional_text(events_, 7);
+  out.level = optional_text(events_, 8);
+  out.byte_offset = events_.column_optional_int(9);
   out.fields.clear();
+  out.data_names.clear();
+  out.windows = false;
   auto detail = detail_for(out.source_format);
   if (!detail) return detail.status();
   Detail* d = detail.value();
   out.timestamp_desc = d->timestamp_desc;
+  out.windows = d->present && d->windows;
   if (d->present) {
     Statement& st = d->statement;
     st.reset();
@@ -458,10 +465,12 @@ Result<bool> ExportCursor::next(ExportRow& out) {
       }
     }
     st.reset();
+    out.data_begin = out.fields.size();
     if (d->windows && d->data.valid()) {
       if (Status s = append_windows_data(d->data, out); !s) return s;
     }
   }
+  if (out.data_names.empty()) out.data_begin = out.fields.size();
   return true;
 }
 

@@ -132,6 +132,14 @@ struct ExportRow {
   std::optional<int64_t> location;
   std::optional<std::string> event_code;
   std::vector<ExportField> fields;  // the detail row, in table column order, without event_id and NULLs
+  // Windows events: fields[data_begin...] are the win_event_data items and
+  // data_names their own names (a field's name may carry the "<DataKind>."
+  // prefix that keeps it unique); data_begin == fields.size() otherwise.
+  size_t data_begin = 0;
+  std::vector<std::string> data_names;
+  bool windows = false;                 // detail table win_events: fields carry the Windows names
+  std::optional<std::string> level;     // events.level: verbose, info, warning, error, critical
+  std::optional<int64_t> byte_offset;   // events.byte_offset: where the line or record starts in the file
 };
 
 // Every timed event in time order with its detail fields. The detail table

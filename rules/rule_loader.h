@@ -25,8 +25,8 @@ Result<std::vector<Rule>> load_rules_path(const std::filesystem::path& path);
 // The built-in pack (rules/packs/dpm/*.yml embedded in the binary).
 Result<std::vector<Rule>> load_builtin_rules();
 
-// Merges `extra` into `base`: a rule with the same id replaces the base one;
-// others are appended. Returns the merged set.
+// Merges `extra` into `base`: a rule with the same id, or the same name,
+// replaces the base one; others are appended. Returns the merged set.
 std::vector<Rule> merge_rules(std::vector<Rule> base, std::vector<Rule> extra);
 
 // Cross-rule checks: unique ids, correlation references that resolve.

@@ -13,11 +13,20 @@ std::string where(const Rule& r) { return r.loc.line > 0 ? r.loc.str() : r.origi
 }  // namespace
 
 std::vector<Rule> merge_rules(std::vector<Rule> base, std::vector<Rule> extra) {
-  std::map<std::string, size_t> base_slot;  // id -> index among the base rules
-  for (size_t i = 0; i < base.size(); ++i) base_slot.emplace(base[i].id, i);
+  // id -> index among the base rules; a Sigma name replaces too ("name:" is
+  // what correlations and findings use, ids are UUIDs nobody types)
+  std::map<std::string, size_t> base_slot, name_slot;
+  for (size_t i = 0; i < base.size(); ++i) {
+    base_slot.emplace(base[i].id, i);
+    if (!base[i].name.empty()) name_slot.emplace(base[i].name, i);
+  }
   std::vector<bool> replaced(base.size(), false);
   for (Rule& r : extra) {
     auto it = base_slot.find(r.id);
+    if (it == base_slot.end() && !r.name.empty()) {
+      it = name_slot.find(r.name);
+      if (it == name_slot.end()) it = base_slot.end();
+    }
     if (it != base_slot.end() && !replaced[it->second]) {
       replaced[it->second] = true;
       base[it->second] = std::move(r);

@@ -165,13 +165,13 @@ Result<std::optional<Finding>> Explainer::explain(const Hit& hit) {
   HitContext& ctx = *ctx_r;
 
   Finding f;
-  f.rule_id = rule.id;
+  f.rule_id = rule.ref();  // the Sigma name (readable); the id is a UUID
   f.rule_title = rule.title;
   f.level = rule.level;
   f.host = ctx.target ? ctx.target->name : hit.host_value;
   f.first_us = hit.first_us;
   f.last_us = hit.last_us;
-  for (const auto& m : hit.members) f.evidence.push_back(line_for(m, "trigger", rule.id, info_));
+  for (const auto& m : hit.members) f.evidence.push_back(line_for(m, "trigger", rule.ref(), info_));
   bool windowed = false;
   for (const auto& spec : rule.extension->evidence) windowed |= spec.before_us.has_value() || spec.after_us.has_value();
   if (!hit.first_us && windowed)
@@ -186,7 +186,7 @@ Result<std::optional<Finding>> Explainer::explain(const Hit& hit) {
 
   TemplateArgs args = ctx.args;
   double confidence = fs.confidence;
-  const std::string where = rule.loc.str() + " (" + rule.id + ")";
+  const std::string where = rule.loc.str() + " (" + rule.ref() + ")";
   for (const auto& ev : evaluated) {
     const EvidenceSpec& spec = *ev.spec;
     if (ev.run.count_capped) args.set(spec.id + "_count", std::to_string(ev.run.count) + " or more");

@@ -31,7 +31,7 @@ struct EvidenceVerdict {
 };
 
 struct Finding {
-  std::string rule_id, rule_title, level;
+  std::string rule_id, rule_title, level;  // rule_id: the rule's Sigma name, else its id
   std::string title;       // rendered
   std::string host;        // the host the finding is about
   std::string summary;     // one-line cause

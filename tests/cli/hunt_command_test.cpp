@@ -44,9 +44,12 @@ std::vector<std::string> lines_of(const std::string& text) {
 std::map<std::string, int> count_by_rule(const std::string& jsonl) {
   std::map<std::string, int> out;
   for (const auto& line : lines_of(jsonl)) {
-    const std::string key = "{\"rule_id\":\"";
+    // counted under the rule's id and, when it has one, under its Sigma name too
+    const std::string key = "{\"rule_id\":\"", name_key = "\"rule_name\":\"";
     REQUIRE(line.rfind(key, 0) == 0);
     ++out[line.substr(key.size(), line.find('"', key.size()) - key.size())];
+    size_t n = line.find(name_key);
+    if (n != std::string::npos) ++out[line.substr(n + name_key.size(), line.find('"', n + name_key.size()) - n - name_key.size())];
   }
   return out;
 }
@@ -72,7 +75,7 @@ const std::string kAfterFailures = "d4b7e0c3-9a26-4f58-b1e2-6f83a0c5d917";
 TEST_CASE("hunt over the fixtures: JSON Lines as the golden file", "[cli][hunt]") {
   TempDir tmp;
   std::string c = fixture_case(tmp);
-  auto r = run_pm("hunt --case " + quote(c) + " --rules " + quote(rules_dir()) + " --format json");
+  auto r = run_pm("hunt --case " + quote(c) + " --rules " + quote(rules_dir()) + " --format jsonl");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.empty());
@@ -119,7 +122,7 @@ TEST_CASE("hunt refuses a rule set that does not load or compile, and runs nothi
   TempDir tmp;
   std::string c = fixture_case(tmp);
   auto r = run_pm("hunt --case " + quote(c) + " --rules " + quote(rules_dir()) + " --rules " +
-                  quote(testdata("hunt/bad").string()) + " --format json");
+                  quote(testdata("hunt/bad").string()) + " --format jsonl");
   CHECK(r.exit_code == 3);
   CHECK(r.out.empty());
   INFO(r.err);
@@ -159,7 +162,7 @@ TEST_CASE("hunt leaves the case file as it was", "[cli][hunt]") {
   TempDir tmp;
   std::string c = fixture_case(tmp);
   const std::string before = file_bytes(c);
-  auto r = run_pm("hunt --case " + quote(c) + " --rules " + quote(rules_dir()) + " --format json");
+  auto r = run_pm("hunt --case " + quote(c) + " --rules " + quote(rules_dir()) + " --format jsonl");
   REQUIRE(r.exit_code == 0);
   CHECK(file_bytes(c) == before);
   CHECK_FALSE(std::filesystem::exists(c + "-journal"));
@@ -207,7 +210,7 @@ TEST_CASE("hunt over corpus EVTX files agrees with python-evtx", "[cli][hunt]") 
   REQUIRE(std::filesystem::exists(security));
   TempDir tmp;
   std::string c = ingest(tmp, {system.string(), security.string()});
-  auto r = run_pm("hunt --case " + quote(c) + " --rules " + quote(rules_dir()) + " --format json");
+  auto r = run_pm("hunt --case " + quote(c) + " --rules " + quote(rules_dir()) + " --format jsonl");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   auto counts = count_by_rule(r.out);
@@ -256,7 +259,7 @@ TEST_CASE("hunt runs the built-in push rules over derived tables of a read-only 
   std::string c = ingest(tmp, {testdata("bundles/kb2981833").string()});
   const std::string pack = (std::filesystem::path(PM_TESTDATA_DIR) / "../rules/packs/dpm").string();
   auto r = run_pm("hunt --case " + quote(c) + " --rules " + quote(pack + "/push-attempts.yml") + " --rules " +
-                  quote(pack + "/dpm-347-then-319-firewall.yml") + " --format json");
+                  quote(pack + "/dpm-347-then-319-firewall.yml") + " --format jsonl");
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
   auto counts = count_by_rule(r.out);

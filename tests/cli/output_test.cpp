@@ -211,6 +211,34 @@ TEST_CASE("export csv: header, quoting, fields as JSON text", "[cli][output]") {
   CHECK(lines_of(r.out, "\r\n").size() == 5);
 }
 
+TEST_CASE("export ecs: nested ECS fields; invalid firewall values kept apart as strings", "[cli][output][export]") {
+  test::TempDir dir;
+  auto file = test::make_read_case(dir.path());
+  Run r = run_command({"export", "--case", file.string(), "--format", "ecs"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == kExitOk);
+  CHECK_THAT(r.err, Catch::Contains("2 untimed events not exported (an ECS document needs @timestamp)"));
+  auto lines = lines_of(r.out);
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[0] ==
+        R"({"@timestamp":"2021-06-22T09:00:00.000000Z","message":"ALLOW UDP 10.0.0.5:53 -> 10.0.0.1:53",)"
+        R"("ecs":{"version":"8.11.0"},"event":{"kind":"event","module":"pushmortem","dataset":"pushmortem.pfirewall",)"
+        R"("code":"ALLOW","action":"allow","category":["network"],"type":["connection","allowed"]},)"
+        R"("host":{"name":"DPM01"},"log":{"file":{"path":"dpm01/pfirewall.log"},"level":"info"},)"
+        R"("source":{"ip":"10.0.0.5","port":53},"destination":{"ip":"10.0.0.1","port":53},)"
+        R"("network":{"type":"ipv4","transport":"udp","iana_number":"17","direction":"egress"},)"
+        R"("process":{"pid":4242},"pushmortem":{"location":5,"byte_offset":300,"timestamp_desc":"Firewall Log Time",)"
+        R"("pfirewall":{"local_time":"2021-06-22 09:00:00","size":0}}})");
+  // Event 5: src_port "x99" was invalid: no source.port, the text under invalid_values.
+  CHECK_THAT(lines[2], Catch::Contains(R"("message":"ALLOW \"svc\", first\nsecond")"));
+  CHECK_THAT(lines[2], Catch::Contains(R"("source":{"ip":"10.0.0.5"},"destination":{"ip":"10.0.0.10","port":135})"));
+  CHECK_THAT(lines[2], Catch::EndsWith(R"("pfirewall":{"local_time":"2021-06-22 10:19:41",)"
+                                       R"("invalid_values":{"src_port":"x99"},"size":0,"invalid":"src_port"}}})"));
+  CHECK_THAT(lines[3], Catch::Contains(R"("event":{"kind":"event","module":"pushmortem","dataset":"pushmortem.pfirewall",)"
+                                       R"("code":"DROP","action":"drop","category":["network"],"type":["connection","denied"]})"));
+  CHECK_THAT(lines[3], Catch::Contains(R"("direction":"ingress")"));
+}
+
 TEST_CASE("export refuses to overwrite the case file", "[cli][output]") {
   test::TempDir dir;
   auto file = test::make_read_case(dir.path());

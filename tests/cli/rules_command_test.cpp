@@ -27,7 +27,7 @@ TEST_CASE("rules list shows the built-in pack and added rules", "[cli][rules]") 
   auto builtin = run_pm("rules list");
   INFO(builtin.err);
   REQUIRE(builtin.exit_code == 0);
-  CHECK(builtin.out.rfind("id ", 0) == 0);
+  CHECK(builtin.out.rfind("rule ", 0) == 0);  // the Sigma name where there is one, else the id
   CHECK(builtin.out.find("dpm-347-then-319-firewall") != std::string::npos);
   CHECK(builtin.out.find("builtin:dpm/") != std::string::npos);
   const int n = leading_number(last_line(builtin.out));
@@ -41,18 +41,18 @@ TEST_CASE("rules list shows the built-in pack and added rules", "[cli][rules]") 
   auto json = run_pm("rules list --format json --rules " + quote(rules_dir() + "/log_cleared.yml"));
   REQUIRE(json.exit_code == 0);
   CHECK(json.out.rfind("[\n{\"id\":", 0) == 0);
-  CHECK(json.out.find("{\"id\":\"0d7c2b91-84e6-4a5f-b3c8-61f29e0a7d44\",\"level\":\"high\",\"type\":\"detection\","
+  CHECK(json.out.find("{\"id\":\"0d7c2b91-84e6-4a5f-b3c8-61f29e0a7d44\",\"name\":\"win_security_log_cleared\",\"level\":\"high\",\"type\":\"detection\","
                       "\"explanation\":false,\"title\":\"Security event log cleared\",\"origin\":\"" +
                       rules_dir() + "/log_cleared.yml\"}") != std::string::npos);
-  CHECK(json.out.find("\"id\":\"dpm-347-then-319-firewall\",\"level\":\"high\",\"type\":\"correlation\","
+  CHECK(json.out.find("\"name\":\"dpm-347-then-319-firewall\",\"level\":\"high\",\"type\":\"correlation\","
                       "\"explanation\":true") != std::string::npos);
   REQUIRE(json.out.size() > 4);
   CHECK(json.out.substr(json.out.size() - 4) == "}\n]\n");
 }
 
-TEST_CASE("rules list: an added rule with a built-in id replaces it", "[cli][rules]") {
+TEST_CASE("rules list: an added rule with a built-in name replaces it", "[cli][rules]") {
   TempDir tmp;
-  std::ofstream(tmp.path / "mine.yml") << "title: My own 319 rule\nid: dpm-push-319\nname: dpm_push_319\nlevel: low\n"
+  std::ofstream(tmp.path / "mine.yml") << "title: My own 319 rule\nid: 1b1b5c0e-3d52-4f7e-9a43-2f6c8e1d0a77\nname: dpm-push-319\nlevel: low\n"
                                           "logsource: {product: dpm, service: push-error}\n"
                                           "detection:\n  selection: {ErrorId: 319}\n  condition: selection\n";
   auto before = run_pm("rules list");
@@ -96,7 +96,7 @@ TEST_CASE("rules sql shows the compiled SQL with its parameters apart", "[cli][r
   auto r = run_pm("rules sql win_service_suspicious_image --rules " + quote(rules_dir()));
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out.rfind("-- rule 3c5b8e2a-71d4-4f0e-9b6a-0e8f1d2c4a51: Service installed from a temporary folder", 0) == 0);
+  CHECK(r.out.rfind("-- rule win_service_suspicious_image (id 3c5b8e2a-71d4-4f0e-9b6a-0e8f1d2c4a51): Service installed from a temporary folder", 0) == 0);
   CHECK(r.out.find("-- logsource windows-system (table win_events)") != std::string::npos);
   CHECK(r.out.find("SELECT") != std::string::npos);
   CHECK(r.out.find("-- parameters:\n--   ?1 = ") != std::string::npos);
@@ -112,8 +112,8 @@ TEST_CASE("rules sql shows the compiled SQL with its parameters apart", "[cli][r
   auto corr = run_pm("rules sql d4b7e0c3-9a26-4f58-b1e2-6f83a0c5d917 --rules " + quote(rules_dir()));
   INFO(corr.err);
   REQUIRE(corr.exit_code == 0);
-  CHECK(corr.out.find("-- base rule 2b9f4c70-6d13-4e8a-95f2-c0a7e3b41d86 (win_failed_logon)") != std::string::npos);
-  CHECK(corr.out.find("-- base rule 8e6d0a25-b471-4c9f-a3d8-17f5c2e09b64 (win_network_logon)") != std::string::npos);
+  CHECK(corr.out.find("-- base rule win_failed_logon (id 2b9f4c70-6d13-4e8a-95f2-c0a7e3b41d86)") != std::string::npos);
+  CHECK(corr.out.find("-- base rule win_network_logon (id 8e6d0a25-b471-4c9f-a3d8-17f5c2e09b64)") != std::string::npos);
   CHECK(corr.out.find("-- extra columns: TargetUserName") != std::string::npos);
 
   auto builtin = run_pm("rules sql dpm-push-319");
