@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <thread>
@@ -64,6 +65,14 @@ std::string Ingestor::display_path(const Bundle& bundle, size_t index) const {
   const BundleEntry& e = entries[index];
   int root = e.parent;
   while (root >= 0 && entries[static_cast<size_t>(root)].parent >= 0) root = entries[static_cast<size_t>(root)].parent;
+  // Only an archive that IS the PATH: an archive found inside a folder PATH
+  // keeps its name: FS01.zip/pfirewall.log and DPM01.zip/pfirewall.log are
+  // two files, not "pfirewall.log" twice.
+  std::error_code ec;
+  if (root >= 0 &&
+      std::filesystem::is_directory(
+          std::filesystem::path(std::u8string(reinterpret_cast<const char8_t*>(e.bundle.data()), e.bundle.size())), ec))
+    root = -1;
   if (root >= 0) {
     const std::string& prefix = entries[static_cast<size_t>(root)].path;
     if (e.path.size() > prefix.size() && e.path.compare(0, prefix.size(), prefix) == 0 && e.path[prefix.size()] == '/')
@@ -223,6 +232,18 @@ bool Ingestor::triage(WorkItem& it) {
   if (auto prev = existing_source(it.sha256, it.path, it.host_id, false)) {
     o.status = "already-ingested";
     o.reason = "already in the case as source " + std::to_string(*prev) + " (same content, same path)";
+    // Host facts stored by an earlier (possibly killed) ingest still name the
+    // host of their folder, exactly as when write_parsed stores them now;
+    // otherwise a resumed ingest attributes the folder's other files to no
+    // host and reads their local times as UTC.
+    if (it.parser && it.parser->phase() == Phase::host_facts) {
+      if (auto st = db_.db().prepare("SELECT host_id FROM sources WHERE source_id = ?")) {
+        st->bind(1, *prev);
+        if (auto r = st->step(); r && r.value())
+          if (auto host = st->column_optional_int(0))
+            folder_hosts_.emplace(it.entry->bundle + "\n" + parent_folder(it.path), *host);
+      }
+    }
     add_outcome(o);
     return false;
   }

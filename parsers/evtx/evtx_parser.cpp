@@ -1,6 +1,8 @@
 #include "parsers/evtx/evtx_parser.h"
 
 #include <algorithm>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "parsers/core/tally.h"
@@ -102,10 +104,12 @@ Result<ParseCounts> EvtxParser::parse(const SourceRef& source, RowSink& sink) co
   evtx::ChunkDecoder decoder;
   evtx::ChunkStats stats;
   std::vector<uint8_t> buf(evtx::kChunkSize);
+  std::optional<uint64_t> cut_chunk_bytes;  // the last chunk is short: the file was cut
   for (uint64_t c = 0; c < file->chunk_count(); ++c) {
     if (source.cancelled()) return interrupted();
     auto n = file->read_chunk(c, buf.data());
     if (!n) return n.status();
+    if (n.value() < evtx::kChunkSize) cut_chunk_bytes = n.value();
     if (!decoder.decode(buf.data(), n.value(), file->chunk_offset(c), visitor, stats) && visitor.cancelled())
       return interrupted();
   }
@@ -113,6 +117,11 @@ Result<ParseCounts> EvtxParser::parse(const SourceRef& source, RowSink& sink) co
   ParseCounts counts = visitor.counts();
   counts.unit = "record";
   counts.notes = describe_damage(file->header(), stats);
+  // A cut file is damage too, even when every record before the cut is whole
+  // (records past it are lost without a trace otherwise).
+  if (cut_chunk_bytes)
+    counts.notes += (counts.notes.empty() ? "" : "; ") + std::string("file truncated: the last chunk has ") +
+                    std::to_string(*cut_chunk_bytes) + " of " + std::to_string(evtx::kChunkSize) + " bytes";
   return counts;
 }
 
