@@ -231,35 +231,7 @@ TEST_CASE("evtx binxml: template recursion is bounded", "[parsers][evtx]") {
   // [instance of this very template]</Event>. Expanding it never ends unless
   // the depth is bounded.
   Chunk c;
-  size_t at = c.record_begin(9);
-  c.fragment();
-  c.u8(0x0C);
-  c.u8(1);
-  c.u32(7);
-  uint32_t def = c.pos() + 4;
-  c.u32(def);
-  c.u32(0);
-  c.b += std::string(16, '\x22');
-  size_t size_at = c.b.size();
-  c.u32(0);
-  size_t body_at = c.b.size();
-  c.fragment();
-  c.open("Event");
-  c.close_start();
-  c.open("System");
-  c.close_start();
-  c.open("EventID");
-  c.close_start();
-  c.text("1");
-  c.end();
-  c.end();
-  c.instance_ref(def, {});  // the loop
-  c.end();
-  c.eof();
-  c.b.replace(size_at, 4, le(c.b.size() - body_at, 4));
-  c.write_values({});
-  c.eof();
-  c.record_end(at);
+  self_instantiating_record(c, 9);
   Decoded d = decode_chunk(c.finish(9, 9));
   REQUIRE(d.bad.size() == 1);
   CHECK(d.bad[0].reason.find("too deep") != std::string::npos);

@@ -265,6 +265,41 @@ inline uint32_t simple_record(Chunk& c, uint64_t record_id, uint16_t event_id, c
   return def;
 }
 
+// One record whose template body instantiates that same template:
+// <Event><System><EventID>1</EventID></System>[this template again]</Event>.
+// Expanding it never ends unless the reader bounds the depth.
+inline void self_instantiating_record(Chunk& c, uint64_t record_id) {
+  size_t at = c.record_begin(record_id);
+  c.fragment();
+  c.u8(0x0C);
+  c.u8(1);
+  c.u32(7);
+  uint32_t def = c.pos() + 4;
+  c.u32(def);
+  c.u32(0);
+  c.b += std::string(16, '\x22');
+  size_t size_at = c.b.size();
+  c.u32(0);
+  size_t body_at = c.b.size();
+  c.fragment();
+  c.open("Event");
+  c.close_start();
+  c.open("System");
+  c.close_start();
+  c.open("EventID");
+  c.close_start();
+  c.text("1");
+  c.end();
+  c.end();
+  c.instance_ref(def, {});  // the loop
+  c.end();
+  c.eof();
+  c.b.replace(size_at, 4, le(c.b.size() - body_at, 4));
+  c.write_values({});
+  c.eof();
+  c.record_end(at);
+}
+
 // Every record of one chunk, decoded: XML, rows, or why it was undecodable.
 struct Decoded {
   struct Record {
