@@ -156,16 +156,7 @@ TEST_CASE("evtx binxml: a nested BinXml value is expanded in place", "[parsers][
   // inside UserData, written as a nested value whose elements have no dependency id.
   size_t at = c.record_begin(5);
   c.fragment();
-  c.u8(0x0C);
-  c.u8(0x01);
-  c.u32(1);
-  uint32_t def = c.pos() + 4;
-  c.u32(def);
-  c.u32(0);
-  c.b += std::string(16, '\x11');
-  size_t size_at = c.b.size();
-  c.u32(0);
-  size_t body_at = c.b.size();
+  TemplateDefinition t = begin_template_definition(c, 1, '\x11');
   c.fragment();
   c.open("Event");
   c.close_start();
@@ -182,7 +173,7 @@ TEST_CASE("evtx binxml: a nested BinXml value is expanded in place", "[parsers][
   c.end();
   c.end();
   c.eof();
-  c.b.replace(size_at, 4, le(c.b.size() - body_at, 4));
+  end_template_definition(c, t);
   // Values: the descriptors, then the event id, then the nested fragment.
   c.u32(2);
   c.u16(2);

@@ -265,22 +265,36 @@ inline uint32_t simple_record(Chunk& c, uint64_t record_id, uint16_t event_id, c
   return def;
 }
 
+// An inline template definition (token 0x0C) for a template instance:
+// header, GUID filled with `guid_byte`, and a data-size placeholder. The
+// caller writes the body, then end_template_definition() fills the size.
+struct TemplateDefinition {
+  uint32_t def;
+  size_t size_at, body_at;
+};
+inline TemplateDefinition begin_template_definition(Chunk& c, uint32_t template_id, char guid_byte) {
+  c.u8(0x0C);
+  c.u8(1);
+  c.u32(template_id);
+  uint32_t def = c.pos() + 4;
+  c.u32(def);
+  c.u32(0);
+  c.b += std::string(16, guid_byte);
+  size_t size_at = c.b.size();
+  c.u32(0);
+  return {def, size_at, c.b.size()};
+}
+inline void end_template_definition(Chunk& c, const TemplateDefinition& t) {
+  c.b.replace(t.size_at, 4, le(c.b.size() - t.body_at, 4));
+}
+
 // One record whose template body instantiates that same template:
 // <Event><System><EventID>1</EventID></System>[this template again]</Event>.
 // Expanding it never ends unless the reader bounds the depth.
 inline void self_instantiating_record(Chunk& c, uint64_t record_id) {
   size_t at = c.record_begin(record_id);
   c.fragment();
-  c.u8(0x0C);
-  c.u8(1);
-  c.u32(7);
-  uint32_t def = c.pos() + 4;
-  c.u32(def);
-  c.u32(0);
-  c.b += std::string(16, '\x22');
-  size_t size_at = c.b.size();
-  c.u32(0);
-  size_t body_at = c.b.size();
+  TemplateDefinition t = begin_template_definition(c, 7, '\x22');
   c.fragment();
   c.open("Event");
   c.close_start();
@@ -291,10 +305,10 @@ inline void self_instantiating_record(Chunk& c, uint64_t record_id) {
   c.text("1");
   c.end();
   c.end();
-  c.instance_ref(def, {});  // the loop
+  c.instance_ref(t.def, {});  // the loop
   c.end();
   c.eof();
-  c.b.replace(size_at, 4, le(c.b.size() - body_at, 4));
+  end_template_definition(c, t);
   c.write_values({});
   c.eof();
   c.record_end(at);
