@@ -61,30 +61,7 @@ if [[ ! -f "$big" || "$(stat -c %s "$big")" -ne "$want_bytes" ]]; then
   find "$corpus" -name '*.evtx' -print0 | sort -z | while IFS= read -r -d '' f; do
     /usr/bin/evtxexport -f xml "$f" >/dev/null 2>&1 && printf '%s\n' "$f"
   done > "$out/big/sources.txt"
-  python3 - "$out/big/sources.txt" "$big" "$big_mb" <<'PY'
-import os, struct, sys, zlib
-sources, target, mb = sys.argv[1], sys.argv[2], int(sys.argv[3])
-chunks = []
-for name in open(sources, encoding="utf-8").read().splitlines():
-    data = open(name, "rb").read()
-    for off in range(4096, len(data) - 65535, 65536):
-        c = data[off:off + 65536]
-        if c[:8] == b"ElfChnk\0":
-            chunks.append(c)
-if not chunks:
-    sys.exit("no chunks in the corpus")
-count = mb * 1048576 // 65536
-header = bytearray(4096)
-header[0:8] = b"ElfFile\0"
-struct.pack_into("<QQQIHHHH", header, 8, 0, count - 1, 1, 128, 1, 3, 4096, count & 0xFFFF)
-struct.pack_into("<I", header, 120, 0)
-struct.pack_into("<I", header, 124, zlib.crc32(bytes(header[:120])))
-with open(target + ".tmp", "wb") as f:
-    f.write(header)
-    for i in range(count):
-        f.write(chunks[i % len(chunks)])
-os.replace(target + ".tmp", target)
-PY
+  python3 bench/gen_evtx_chunks.py "$out/big/sources.txt" "$big" "$big_mb"
 fi
 size_mb() { find "$1" -name '*.evtx' -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", s / 1048576 }'; }
 corpus_mb=$(size_mb "$corpus")

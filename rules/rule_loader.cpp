@@ -10,6 +10,7 @@
 #include "parsers/core/strings.h"
 #include "rules/embedded.h"
 #include "rules/rule_loader_internal.h"
+#include "rules/yaml_documents.h"
 
 namespace pm::rules {
 namespace {
@@ -131,7 +132,7 @@ Result<std::vector<Rule>> load_rules_text(std::string_view yaml_text, const std:
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // UTF-8 BOM
   std::vector<Rule> rules;
   try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(text);
+    std::vector<YAML::Node> docs = load_yaml_documents(text);
     int index = 0;
     for (const YAML::Node& doc : docs) {
       ++index;
