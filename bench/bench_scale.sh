@@ -144,7 +144,7 @@ if [[ -f "$out/case-fmt-zip.db" ]]; then
     printf "zip: MiB is the archive; it unpacks to %.1f MiB (%.1f MiB/s of unpacked logs)\n", u / 1048576, u / 1048576 / s }'
 fi
 awk -v a="$sum_secs" -v b="$best" 'BEGIN {
-  printf "sum of the per-format runs / whole bundle: %.2f s / %.2f s = %.2f (above 1: parsing overlaps writing)\n", a, b, a / b }'
+  printf "sum of the per-format runs / whole bundle: %.2f s / %.2f s = %.2f\n", a, b, a / b }'
 echo "rows: the whole bundle stored the $w_rows rows the per-format runs stored; every source reconciles"
 status=0
 if (( peak / 1024 < goal_mb )); then verdict=met; else verdict=missed; status=2; fi
